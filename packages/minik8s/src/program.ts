@@ -1,0 +1,11 @@
+import { MINIK8S_VERSION } from "@minik8s/api";
+import { Command } from "commander";
+
+/** The `minik8s` launcher: one subcommand per daemon, registered from commands/. */
+export function buildProgram(): Command {
+  const program = new Command("minik8s")
+    .description("minik8s runs the components of a small Kubernetes cluster.")
+    .version(MINIK8S_VERSION, "--version", "print the minik8s version")
+    .showHelpAfterError();
+  return program;
+}
