@@ -1,1 +1,14 @@
+export * from "./decode.js";
+export * from "./defaults/index.js";
+export * from "./field-selector.js";
+export * from "./label-selector.js";
+export * from "./names.js";
+export * from "./patch/index.js";
+export * from "./quantity.js";
+export * from "./registry.js";
+export * from "./schemas/index.js";
+export * from "./status-error.js";
+export * from "./validation/index.js";
 export * from "./version.js";
+// The schemas have zod schemas of the same names; the quantity arithmetic wins at the top level.
+export { Quantity, type ResourceList } from "./quantity.js";

@@ -1,1 +1,2 @@
-export {};
+export { type ApiServer, type ApiServerOptions, startApiServer } from "./server.js";
+export * from "./storage/index.js";

@@ -1,1 +1,4 @@
-export { buildProgram } from "./program.js";
+export type { Cluster, RequestOptions } from "./cluster.js";
+export { HttpCluster } from "./cluster.js";
+export type { Deps, Io } from "./context.js";
+export { buildProgram, runMkctl } from "./program.js";

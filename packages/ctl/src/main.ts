@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { buildProgram } from "./program.js";
+import { runMkctl } from "./program.js";
 
-await buildProgram().parseAsync(process.argv);
+process.exitCode = await runMkctl(process.argv.slice(2));

@@ -1,11 +1,84 @@
 import { MINIK8S_VERSION } from "@minik8s/api";
-import { Command } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { registerAnnotate, registerLabel } from "./commands/label.js";
+import { registerApiResources } from "./commands/api-resources.js";
+import { registerApply } from "./commands/apply.js";
+import { registerCompletion } from "./commands/completion.js";
+import { registerConfig } from "./commands/config.js";
+import { registerCreate } from "./commands/create.js";
+import { registerDelete } from "./commands/delete.js";
+import { registerDescribe } from "./commands/describe.js";
+import { registerEdit } from "./commands/edit.js";
+import { registerExplain } from "./commands/explain.js";
+import { registerGet } from "./commands/get.js";
+import { registerReplace } from "./commands/replace.js";
+import { registerScale } from "./commands/scale.js";
+import { registerVersion } from "./commands/version.js";
+import { attachDeps, type Deps, processIo } from "./context.js";
+import { CliError, formatError } from "./errors.js";
 
 /** The mkctl command tree. Each verb lives in commands/ and registers itself here. */
-export function buildProgram(): Command {
+export function buildProgram(deps: Deps = { io: processIo() }): Command {
+  const io = deps.io;
   const program = new Command("mkctl")
     .description("mkctl controls a minik8s cluster, the way kubectl controls Kubernetes.")
-    .version(MINIK8S_VERSION, "--version", "print the mkctl version")
-    .showHelpAfterError();
+    .version(MINIK8S_VERSION, "--client-version", "print the mkctl version")
+    .option("--kubeconfig <file>", "Path to the kubeconfig file to use for CLI requests")
+    .option("--context <name>", "The name of the kubeconfig context to use")
+    .option("--cluster <name>", "The name of the kubeconfig cluster to use")
+    .option("--user <name>", "The name of the kubeconfig user to use")
+    .option("--token <token>", "Bearer token for authentication to the API server")
+    .option("-s, --server <address>", "The address and port of the Kubernetes API server")
+    .option("-n, --namespace <namespace>", "If present, the namespace scope for this CLI request")
+    .addOption(
+      new Option(
+        "--request-timeout <duration>",
+        "The length of time to wait before giving up on a single server request (e.g. 1s, 2m, 3h); 0 means no timeout",
+      ).default("0"),
+    )
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  attachDeps(program, deps);
+  registerCreate(program);
+  registerGet(program);
+  registerApply(program);
+  registerEdit(program);
+  registerDelete(program);
+  registerDescribe(program);
+  registerReplace(program);
+  registerScale(program);
+  registerLabel(program);
+  registerAnnotate(program);
+  registerApiResources(program);
+  registerExplain(program);
+  registerVersion(program);
+  registerConfig(program);
+  registerCompletion(program);
+  for (const cmd of program.commands) inheritOutput(cmd, program);
   return program;
+}
+
+function inheritOutput(cmd: Command, parent: Command): void {
+  cmd.exitOverride();
+  cmd.configureOutput(parent.configureOutput());
+  for (const sub of cmd.commands) inheritOutput(sub, cmd);
+}
+
+/** Runs mkctl on argv (without node and script) and returns its exit code, as kubectl would exit. */
+export async function runMkctl(argv: string[], deps: Deps = { io: processIo() }): Promise<number> {
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return 0;
+      if (err.code === "commander.executeSubCommandAsync" || err.code === "commander.help") return 0;
+      return 1;
+    }
+    if (err instanceof CliError && err.message === "") return err.code;
+    deps.io.err(`${formatError(err).replace(/\n$/, "")}\n`);
+    return err instanceof CliError ? err.code : 1;
+  }
 }

@@ -1,5 +1,6 @@
 import { MINIK8S_VERSION } from "@minik8s/api";
 import { Command } from "commander";
+import { registerApiserver } from "./commands/apiserver.js";
 
 /** The `minik8s` launcher: one subcommand per daemon, registered from commands/. */
 export function buildProgram(): Command {
@@ -7,5 +8,6 @@ export function buildProgram(): Command {
     .description("minik8s runs the components of a small Kubernetes cluster.")
     .version(MINIK8S_VERSION, "--version", "print the minik8s version")
     .showHelpAfterError();
+  registerApiserver(program);
   return program;
 }

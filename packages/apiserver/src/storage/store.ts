@@ -35,6 +35,8 @@ export interface StoreEvent<T = StoredValue> {
   /** The revision this event created. For a delete it is the deletion's revision. */
   revision: number;
   createRevision: number;
+  /** The modRevision of `prevValue` (update and delete only): enough to rebuild a past revision. */
+  prevModRevision?: number;
 }
 
 export interface ListOptions {
@@ -96,9 +98,16 @@ export type StoreErrorCode =
   | "Conflict"
   | "Compacted"
   | "WatcherTooSlow"
+  | "FutureRevision"
+  | "Unavailable"
   | "Closed";
 
-/** A store failure with the key it concerns; the apiserver maps codes to HTTP statuses. */
+/**
+ * A store failure with the key it concerns; the apiserver maps codes to HTTP statuses:
+ * NotFound 404, AlreadyExists and Conflict 409, Compacted and WatcherTooSlow 410 Gone (the client
+ * relists or resumes), FutureRevision 504 (Kubernetes' "Too large resource version"), Unavailable
+ * 503 (a write failed on disk; the store refuses writes until reopened), Closed 503.
+ */
 export class StoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,

@@ -1,0 +1,42 @@
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An own property only: never something inherited such as `__proto__` or `constructor`. */
+export function own(source: JsonObject | undefined, key: string): JsonValue | undefined {
+  return source !== undefined && Object.hasOwn(source, key) ? source[key] : undefined;
+}
+
+/**
+ * Sets an own, enumerable property. Plain assignment would treat a "__proto__" key coming from
+ * JSON.parse as the prototype setter instead of a field.
+ */
+export function put(target: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  }
+  if (isJsonObject(a) && isJsonObject(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
+    );
+  }
+  return false;
+}
+
+/** A deep copy, so that a result never shares structure with the inputs it was built from. */
+export function cloneJson<T extends JsonValue>(value: T): T {
+  return structuredClone(value);
+}

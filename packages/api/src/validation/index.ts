@@ -1,0 +1,2 @@
+export * from "./field-error.js";
+export * from "./validate.js";

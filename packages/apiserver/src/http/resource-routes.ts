@@ -1,0 +1,284 @@
+import {
+  type KindInfo,
+  type PatchType,
+  StatusError,
+  errors,
+  parseFieldSelector,
+  parseLabelSelector,
+  parsePatchType,
+} from "@minik8s/api";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { parseFieldValidation } from "../registry/admit-object.js";
+import { supportedFields } from "../registry/field-sets.js";
+import { type ResourceStorage, type Selectors, parseRevision } from "../registry/resource-storage.js";
+import type { DeleteOptions } from "../registry/strategy.js";
+import { toTable } from "../tables/to-table.js";
+import type { ApiObject, WatchEvent } from "../watch/watch-event.js";
+import { includeObjectPolicy, wantsTable } from "./negotiation.js";
+import { type RequestInfo, parseRequestInfo } from "./request-info.js";
+import { streamWatch } from "./watch-stream.js";
+
+/** Finds the storage of a resource by group, version and plural. */
+export type StorageLookup = (group: string, version: string, resource: string) => ResourceStorage | undefined;
+
+/** Kubernetes closes a watch after a random 30-60 minutes so clients spread their reconnects. */
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 1800;
+
+/**
+ * Every resource path (`/api/v1/...`, `/apis/{group}/{version}/...`) lands here: read what the
+ * request is about, find that resource's storage, call the verb, and answer JSON (or a Table when
+ * kubectl asks for one).
+ */
+export function registerResourceRoutes(app: FastifyInstance, lookup: StorageLookup): void {
+  const handler = (request: FastifyRequest, reply: FastifyReply) => serve(request, reply, lookup);
+  for (const prefix of ["/api/*", "/apis/*"]) {
+    app.route({ method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], url: prefix, handler });
+  }
+}
+
+async function serve(request: FastifyRequest, reply: FastifyReply, lookup: StorageLookup): Promise<unknown> {
+  const url = new URL(request.url, "http://apiserver");
+  const query = url.searchParams;
+  const info = parseRequestInfo(request.method, url.pathname, query);
+  if (!info) throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+  const storage = lookup(info.group, info.version, info.resource);
+  if (!storage) {
+    throw new StatusError(404, "NotFound", `the server could not find the requested resource (${info.resource})`);
+  }
+  const kind = storage.info;
+  if (!kind.namespaced && info.namespace !== undefined) {
+    throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+  }
+  if (info.subresource && !kind.subresources.some((s) => s.name === info.subresource)) {
+    throw new StatusError(404, "NotFound", `the server could not find the requested resource (${info.resource}/${info.subresource})`);
+  }
+  const namespace = kind.namespaced ? info.namespace : undefined;
+  const dryRun = query.getAll("dryRun").includes("All");
+  const fieldValidation = parseFieldValidation(query.get("fieldValidation") ?? undefined);
+  const fieldManager = query.get("fieldManager") ?? undefined;
+  const accept = request.headers.accept ?? "";
+  const name = info.name ?? "";
+
+  const send = (code: number, obj: ApiObject, warnings: string[] = []) => {
+    for (const w of warnings) reply.header("Warning", `299 - ${JSON.stringify(w)}`);
+    const body = !info.subresource && wantsTable(accept) ? asTable(kind, [obj], query) : obj;
+    return reply.code(code).type("application/json").send(body);
+  };
+
+  switch (info.verb) {
+    case "get":
+      if (info.subresource === "scale") return send(200, await storage.getScale(namespace, name));
+      if (info.subresource === "log" || info.subresource === "exec") return notServed(info);
+      return send(200, await storage.get(namespace, name));
+
+    case "list": {
+      const selectors = parseSelectors(kind, query);
+      const list = await storage.list(namespace, {
+        ...selectors,
+        ...optionalNumber("limit", query.get("limit")),
+        ...(query.get("continue") ? { continueToken: query.get("continue")! } : {}),
+        ...(query.get("resourceVersion") ? { resourceVersion: query.get("resourceVersion")! } : {}),
+        ...(query.get("resourceVersionMatch") ? { resourceVersionMatch: query.get("resourceVersionMatch")! } : {}),
+      });
+      if (wantsTable(accept)) {
+        return reply
+          .type("application/json")
+          .send(asTable(kind, list.items as ApiObject[], query, list.metadata as Record<string, unknown>));
+      }
+      return reply.type("application/json").send(list);
+    }
+
+    case "watch":
+      return serveWatch(request, reply, storage, info, query);
+
+    case "create": {
+      if (info.subresource === "binding" || info.resource === "bindings") {
+        return send(201, await bindThroughStorage(lookup, storage, namespace, info, request.body));
+      }
+      if (info.subresource) return notServed(info);
+      const result = await storage.create(namespace, request.body, { dryRun, fieldValidation, ...opt({ fieldManager }) });
+      return send(201, result.object, result.warnings);
+    }
+
+    case "update": {
+      if (info.subresource === "scale") return send(200, await storage.updateScale(namespace, name, { body: request.body }));
+      const result = await storage.update(namespace, name, request.body, {
+        dryRun,
+        fieldValidation,
+        ...opt({ subresource: info.subresource, fieldManager }),
+      });
+      return send(200, result.object, result.warnings);
+    }
+
+    case "patch": {
+      const type = patchTypeOf(request);
+      if (info.subresource === "scale") {
+        return send(200, await storage.updateScale(namespace, name, { type, patch: request.body }));
+      }
+      const result = await storage.patch(namespace, name, type, request.body, {
+        dryRun,
+        fieldValidation: query.get("fieldValidation") ? fieldValidation : type === "application/apply-patch+yaml" ? "Strict" : "Warn",
+        force: query.get("force") === "true",
+        ...opt({ subresource: info.subresource, fieldManager }),
+      });
+      return send(result.created ? 201 : 200, result.object, result.warnings);
+    }
+
+    case "delete":
+      return send(200, await storage.delete(namespace, name, deleteOptions(request.body, query), dryRun));
+
+    case "deletecollection": {
+      const deleted = await storage.deleteCollection(namespace, parseSelectors(kind, query), deleteOptions(request.body, query), dryRun);
+      return reply.type("application/json").send(deleted);
+    }
+  }
+}
+
+async function serveWatch(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  storage: ResourceStorage,
+  info: RequestInfo,
+  query: URLSearchParams,
+): Promise<FastifyReply> {
+  const kind = storage.info;
+  const selectors = parseSelectors(kind, query);
+  if (info.name) {
+    // The legacy `GET .../pods/NAME?watch=true` is a watch with a name field selector.
+    const byName = parseFieldSelector(`metadata.name=${info.name}`);
+    const combined = selectors.fieldSelector;
+    selectors.fieldSelector = combined
+      ? parseFieldSelector(`${combined.toString()},metadata.name=${info.name}`)
+      : byName;
+  }
+  const rv = query.get("resourceVersion");
+  const since = rv && rv !== "0" ? parseRevision(rv) : undefined;
+  const source = storage.watch(
+    kind.namespaced ? info.namespace : undefined,
+    since,
+    selectors,
+    query.get("sendInitialEvents") === "true",
+  );
+  const accept = request.headers.accept ?? "";
+  const table = wantsTable(accept);
+  const timeout = Number(query.get("timeoutSeconds") ?? DEFAULT_WATCH_TIMEOUT_SECONDS);
+  const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  streamWatch(request, reply, source, {
+    timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_WATCH_TIMEOUT_SECONDS,
+    ...(query.get("allowWatchBookmarks") === "true"
+      ? { bookmarks: { kind: kind.kind, apiVersion, revision: () => storage.cache.revision } }
+      : {}),
+    ...(table
+      ? {
+          transform: (event: WatchEvent) =>
+            event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED"
+              ? { type: event.type, object: asTable(kind, [event.object], query, undefined, true) }
+              : event,
+        }
+      : {}),
+    log: request.log,
+  });
+  return reply;
+}
+
+async function bindThroughStorage(
+  lookup: StorageLookup,
+  storage: ResourceStorage,
+  namespace: string | undefined,
+  info: RequestInfo,
+  body: unknown,
+): Promise<ApiObject> {
+  // Both `POST pods/NAME/binding` and the older `POST namespaces/NS/bindings` bind a pod.
+  const pods = info.resource === "pods" ? storage : lookup("", "v1", "pods");
+  if (!pods) throw errors.internal("pods are not served");
+  const podName = info.name ?? (body as { metadata?: { name?: string } } | undefined)?.metadata?.name;
+  if (!podName) throw errors.badRequest("a binding needs metadata.name: the pod to bind");
+  await pods.bind(namespace, podName, body);
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    code: 201,
+  } as unknown as ApiObject;
+}
+
+function asTable(
+  kind: KindInfo,
+  objects: ApiObject[],
+  query: URLSearchParams,
+  listMeta?: Record<string, unknown>,
+  forWatch = false,
+): unknown {
+  return toTable(kind.plural, kind.group, objects as never, {
+    includeObject: includeObjectPolicy(query),
+    ...(listMeta ? { listMeta: listMeta as never } : {}),
+    ...(forWatch ? {} : {}),
+  });
+}
+
+export function parseSelectors(kind: KindInfo, query: URLSearchParams): Selectors {
+  const selectors: Selectors = {};
+  const labels = query.get("labelSelector");
+  const fields = query.get("fieldSelector");
+  try {
+    if (labels) selectors.labelSelector = parseLabelSelector(labels);
+  } catch (err) {
+    throw errors.badRequest(`unable to parse requirement: ${(err as Error).message}`);
+  }
+  if (fields) {
+    let parsed: ReturnType<typeof parseFieldSelector>;
+    try {
+      parsed = parseFieldSelector(fields);
+    } catch (err) {
+      throw errors.badRequest(`invalid field selector: ${(err as Error).message}`);
+    }
+    const allowed = new Set(supportedFields(kind.plural));
+    for (const requirement of parsed.requirements) {
+      if (!allowed.has(requirement.field)) {
+        throw errors.badRequest(`field label not supported: ${requirement.field}`);
+      }
+    }
+    selectors.fieldSelector = parsed;
+  }
+  return selectors;
+}
+
+function patchTypeOf(request: FastifyRequest): PatchType {
+  const contentType = request.headers["content-type"];
+  const type = parsePatchType(contentType);
+  if (!type) throw errors.unsupportedMediaType(contentType ?? "");
+  return type;
+}
+
+function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
+  const options: DeleteOptions = { ...((body && typeof body === "object" ? body : {}) as DeleteOptions) };
+  const grace = query.get("gracePeriodSeconds");
+  if (grace !== null) options.gracePeriodSeconds = Number(grace);
+  const policy = query.get("propagationPolicy");
+  if (policy) options.propagationPolicy = policy as DeleteOptions["propagationPolicy"];
+  if (options.propagationPolicy && !["Orphan", "Background", "Foreground"].includes(options.propagationPolicy)) {
+    throw errors.badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(options.propagationPolicy)}`);
+  }
+  return options;
+}
+
+function optionalNumber(field: "limit", value: string | null): { limit?: number } {
+  if (value === null || value === "") return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`invalid ${field}: ${JSON.stringify(value)}`);
+  return { [field]: n };
+}
+
+/** Drop undefined values so optional fields stay absent. */
+function opt<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as never;
+}
+
+function notServed(info: RequestInfo): never {
+  throw new StatusError(
+    503,
+    "ServiceUnavailable",
+    `${info.resource}/${info.subresource} needs the pod's kubelet, which this apiserver cannot reach yet`,
+  );
+}

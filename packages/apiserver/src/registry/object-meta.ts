@@ -1,0 +1,52 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { ApiObject } from "../watch/watch-event.js";
+
+/** Kubernetes times are RFC 3339 in UTC with whole seconds: `2026-11-27T09:40:00Z`. */
+export function nowRfc3339(at: Date = new Date()): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// The alphabet of apimachinery's rand.String: no vowels (no words), no 0/1/3 (no look-alikes).
+const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
+
+/** `generateName: web-` becomes `web-x7k2p`, as the apiserver's names.SimpleNameGenerator does. */
+export function generateName(prefix: string): string {
+  const maxPrefix = 63 - 5;
+  const bytes = randomBytes(5);
+  let suffix = "";
+  for (const b of bytes) suffix += ALPHANUMS[b % ALPHANUMS.length];
+  return prefix.slice(0, maxPrefix) + suffix;
+}
+
+export function newUid(): string {
+  return randomUUID();
+}
+
+/** The parts of an object that are not metadata or status: what `generation` counts changes of. */
+export function specOf(obj: ApiObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+export function metadataOf(obj: ApiObject): NonNullable<ApiObject["metadata"]> {
+  if (!obj.metadata || typeof obj.metadata !== "object") obj.metadata = {};
+  return obj.metadata;
+}
+
+/** A deep copy that is safe to change: stored objects are shared with the watch cache. */
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

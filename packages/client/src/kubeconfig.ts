@@ -1,0 +1,349 @@
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
+
+/**
+ * The kubeconfig file as kubectl reads and writes it: named clusters (where), users (who),
+ * contexts (a cluster, a user and a default namespace) and the current context. Field names
+ * are the file's own, dashes included, so a file round-trips unchanged.
+ */
+export interface KubeConfigCluster {
+  server: string;
+  "certificate-authority"?: string;
+  "certificate-authority-data"?: string;
+  "insecure-skip-tls-verify"?: boolean;
+  "tls-server-name"?: string;
+}
+
+export interface KubeConfigUser {
+  token?: string;
+  tokenFile?: string;
+  "client-certificate"?: string;
+  "client-certificate-data"?: string;
+  "client-key"?: string;
+  "client-key-data"?: string;
+}
+
+export interface KubeConfigContext {
+  cluster: string;
+  user?: string;
+  namespace?: string;
+}
+
+export interface KubeConfig {
+  apiVersion: "v1";
+  kind: "Config";
+  clusters: { name: string; cluster: KubeConfigCluster }[];
+  users: { name: string; user: KubeConfigUser }[];
+  contexts: { name: string; context: KubeConfigContext }[];
+  "current-context"?: string;
+  preferences?: Record<string, unknown>;
+}
+
+/** What a Client needs, resolved from a kubeconfig context and command-line overrides. */
+export interface ResolvedClientConfig {
+  server: string;
+  token?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecureSkipTLSVerify?: boolean;
+  tlsServerName?: string;
+  namespace: string;
+  /** The context used, when one was. */
+  context?: string;
+}
+
+export interface LoadOptions {
+  /** An explicit file (`--kubeconfig`): the only one read. */
+  kubeconfig?: string | undefined;
+  /** A context other than the current one (`--context`). */
+  context?: string | undefined;
+  /** Overrides the context's server (`--server`); with no kubeconfig at all, it is enough alone. */
+  server?: string | undefined;
+  /** Overrides the context's namespace (`-n`). */
+  namespace?: string | undefined;
+  /** Defaults to process.env; tests pass their own. */
+  env?: Record<string, string | undefined>;
+}
+
+export function emptyKubeConfig(): KubeConfig {
+  return { apiVersion: "v1", kind: "Config", clusters: [], users: [], contexts: [] };
+}
+
+export function defaultKubeConfigPath(env: Record<string, string | undefined> = process.env): string {
+  return join(env.HOME || homedir(), ".kube", "config");
+}
+
+/**
+ * The files to read, in order: the explicit one, else every file in KUBECONFIG (a
+ * colon-separated list, `;` on Windows), else `~/.kube/config`.
+ */
+export function kubeconfigPaths(
+  explicit?: string,
+  env: Record<string, string | undefined> = process.env,
+): string[] {
+  if (explicit) return [explicit];
+  const list = (env.KUBECONFIG ?? "").split(delimiter).filter((p) => p !== "");
+  return list.length > 0 ? list : [defaultKubeConfigPath(env)];
+}
+
+/** The file that `config set-*` verbs change: as kubectl, the explicit one or the first in the list. */
+export function kubeconfigPathForWrite(
+  explicit?: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  return kubeconfigPaths(explicit, env)[0] as string;
+}
+
+/**
+ * Parses one file. Relative file references (`certificate-authority: ca.crt`) are made absolute
+ * against the file's folder, as kubectl resolves them, so merged configs keep working.
+ */
+export function parseKubeConfig(text: string, path = "kubeconfig"): KubeConfig {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new Error(`${path}: not valid YAML: ${(err as Error).message}`);
+  }
+  if (raw === null || raw === undefined) return emptyKubeConfig();
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new Error(`${path}: a kubeconfig must be a mapping`);
+  const doc = raw as Record<string, unknown>;
+  const config: KubeConfig = {
+    ...emptyKubeConfig(),
+    clusters: namedList(doc.clusters, "cluster", path) as KubeConfig["clusters"],
+    users: namedList(doc.users, "user", path) as KubeConfig["users"],
+    contexts: namedList(doc.contexts, "context", path) as KubeConfig["contexts"],
+  };
+  if (typeof doc["current-context"] === "string" && doc["current-context"] !== "") {
+    config["current-context"] = doc["current-context"];
+  }
+  if (doc.preferences && typeof doc.preferences === "object") {
+    config.preferences = doc.preferences as Record<string, unknown>;
+  }
+  const base = dirname(resolve(path));
+  const absolute = (p: string | undefined) => (p && !isAbsolute(p) ? join(base, p) : p);
+  for (const { cluster } of config.clusters) {
+    if (cluster["certificate-authority"]) {
+      cluster["certificate-authority"] = absolute(cluster["certificate-authority"]);
+    }
+  }
+  for (const { user } of config.users) {
+    for (const field of ["client-certificate", "client-key", "tokenFile"] as const) {
+      if (user[field]) user[field] = absolute(user[field]);
+    }
+  }
+  return config;
+}
+
+function namedList(value: unknown, field: string, path: string): { name: string }[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new Error(`${path}: ${field}s must be a list`);
+  return value.map((entry, i) => {
+    if (!entry || typeof entry !== "object" || typeof entry.name !== "string") {
+      throw new Error(`${path}: ${field}s[${i}] needs a name`);
+    }
+    const inner = entry[field];
+    if (inner !== undefined && (typeof inner !== "object" || inner === null)) {
+      throw new Error(`${path}: ${field}s[${i}].${field} must be a mapping`);
+    }
+    return { name: entry.name, [field]: { ...(inner ?? {}) } };
+  });
+}
+
+/** Reads one file; a missing file is an empty config, as for kubectl. */
+export async function readKubeConfig(path: string): Promise<KubeConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyKubeConfig();
+    throw err;
+  }
+  return parseKubeConfig(text, path);
+}
+
+/**
+ * Merges several files: the first file that names a cluster, user or context wins for that
+ * name, and the first current-context set wins, which is kubectl's rule for KUBECONFIG.
+ */
+export function mergeKubeConfigs(configs: readonly KubeConfig[]): KubeConfig {
+  const merged = emptyKubeConfig();
+  for (const config of configs) {
+    for (const list of ["clusters", "users", "contexts"] as const) {
+      const target = merged[list] as { name: string }[];
+      for (const entry of config[list]) {
+        if (!target.some((e) => e.name === entry.name)) target.push(entry);
+      }
+    }
+    if (!merged["current-context"] && config["current-context"]) {
+      merged["current-context"] = config["current-context"];
+    }
+  }
+  return merged;
+}
+
+/** Reads and merges the kubeconfig files `kubeconfigPaths` names. */
+export async function loadKubeConfig(
+  opts: { kubeconfig?: string | undefined; env?: Record<string, string | undefined> } = {},
+): Promise<KubeConfig> {
+  const paths = kubeconfigPaths(opts.kubeconfig, opts.env ?? process.env);
+  if (opts.kubeconfig && !existsSync(opts.kubeconfig)) {
+    throw new Error(`kubeconfig ${opts.kubeconfig} does not exist`);
+  }
+  return mergeKubeConfigs(await Promise.all(paths.map(readKubeConfig)));
+}
+
+/**
+ * Resolves the connection settings a Client needs: the chosen context's cluster and user, with
+ * `server` and `namespace` overrides. Certificates and keys are read into PEM text here, so an
+ * unreadable file fails now with its path rather than later as a TLS error.
+ */
+export async function loadClientConfig(opts: LoadOptions = {}): Promise<ResolvedClientConfig> {
+  const env = opts.env ?? process.env;
+  const config = await loadKubeConfig({ kubeconfig: opts.kubeconfig, env });
+  return resolveClientConfig(config, opts, kubeconfigPaths(opts.kubeconfig, env));
+}
+
+export function resolveClientConfig(
+  config: KubeConfig,
+  opts: LoadOptions = {},
+  paths: string[] = [],
+): ResolvedClientConfig {
+  const contextName = opts.context ?? config["current-context"];
+  if (!contextName) {
+    if (opts.server) return { server: opts.server, namespace: opts.namespace || "default" };
+    throw new Error(
+      `no current context in ${paths.join(", ") || "the kubeconfig"} and no --server given: start a cluster with \`npx minik8s up\` (it writes a kubeconfig), or pass --server`,
+    );
+  }
+  const context = config.contexts.find((c) => c.name === contextName)?.context;
+  if (!context) throw new Error(`context "${contextName}" is not in ${paths.join(", ") || "the kubeconfig"}`);
+  const cluster = config.clusters.find((c) => c.name === context.cluster)?.cluster;
+  if (!cluster && !opts.server) {
+    throw new Error(`context "${contextName}" names cluster "${context.cluster}", which is not defined`);
+  }
+  const user = context.user ? config.users.find((u) => u.name === context.user)?.user : undefined;
+  if (context.user && !user) {
+    throw new Error(`context "${contextName}" names user "${context.user}", which is not defined`);
+  }
+  const server = opts.server ?? cluster?.server;
+  if (!server) throw new Error(`cluster "${context.cluster}" has no server`);
+
+  const out: ResolvedClientConfig = {
+    server,
+    namespace: opts.namespace || context.namespace || "default",
+    context: contextName,
+  };
+  const ca = pem(cluster?.["certificate-authority-data"], cluster?.["certificate-authority"]);
+  if (ca) out.ca = ca;
+  if (cluster?.["insecure-skip-tls-verify"]) out.insecureSkipTLSVerify = true;
+  if (cluster?.["tls-server-name"]) out.tlsServerName = cluster["tls-server-name"];
+  if (user) {
+    const token = user.token ?? (user.tokenFile ? readText(user.tokenFile, "token file").trim() : undefined);
+    if (token) out.token = token;
+    const cert = pem(user["client-certificate-data"], user["client-certificate"]);
+    if (cert) out.cert = cert;
+    const key = pem(user["client-key-data"], user["client-key"]);
+    if (key) out.key = key;
+  }
+  return out;
+}
+
+/** `*-data` fields hold base64 PEM; the plain fields name a file. */
+function pem(data: string | undefined, file: string | undefined): string | undefined {
+  if (data) return Buffer.from(data, "base64").toString("utf8");
+  if (file) return readText(file, "certificate file");
+  return undefined;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes a kubeconfig readable by its owner only (0600): it holds credentials. */
+export async function writeKubeConfig(path: string, config: KubeConfig): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const doc: Record<string, unknown> = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: config.clusters,
+    users: config.users,
+    contexts: config.contexts,
+    "current-context": config["current-context"] ?? "",
+    preferences: config.preferences ?? {},
+  };
+  // Write beside and rename, so a crash never leaves half a file where credentials were.
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, stringify(doc), { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, path);
+}
+
+/** Reads one file, applies a change and writes it back: how `config set-*` verbs work. */
+export async function modifyKubeConfig(
+  path: string,
+  change: (config: KubeConfig) => KubeConfig,
+): Promise<KubeConfig> {
+  const next = change(await readKubeConfig(path));
+  await writeKubeConfig(path, next);
+  return next;
+}
+
+function upsert<T extends { name: string }>(list: readonly T[], entry: T): T[] {
+  const i = list.findIndex((e) => e.name === entry.name);
+  if (i < 0) return [...list, entry];
+  const copy = [...list];
+  copy[i] = entry;
+  return copy;
+}
+
+/** `config set-cluster`: fields given are set, others kept (as kubectl merges). */
+export function setCluster(config: KubeConfig, name: string, fields: Partial<KubeConfigCluster>): KubeConfig {
+  const current = config.clusters.find((c) => c.name === name)?.cluster;
+  const cluster = { ...current, ...defined(fields) } as KubeConfigCluster;
+  return { ...config, clusters: upsert(config.clusters, { name, cluster }) };
+}
+
+/** `config set-credentials`. */
+export function setUser(config: KubeConfig, name: string, fields: Partial<KubeConfigUser>): KubeConfig {
+  const current = config.users.find((u) => u.name === name)?.user;
+  const user = { ...current, ...defined(fields) };
+  return { ...config, users: upsert(config.users, { name, user }) };
+}
+
+/** `config set-context`. */
+export function setContext(config: KubeConfig, name: string, fields: Partial<KubeConfigContext>): KubeConfig {
+  const current = config.contexts.find((c) => c.name === name)?.context;
+  const context = { cluster: "", ...current, ...defined(fields) } as KubeConfigContext;
+  return { ...config, contexts: upsert(config.contexts, { name, context }) };
+}
+
+/** `config use-context`: the context must exist. */
+export function useContext(config: KubeConfig, name: string): KubeConfig {
+  if (!config.contexts.some((c) => c.name === name)) {
+    throw new Error(`no context exists with the name "${name}"`);
+  }
+  return { ...config, "current-context": name };
+}
+
+export function deleteContext(config: KubeConfig, name: string): KubeConfig {
+  const contexts = config.contexts.filter((c) => c.name !== name);
+  const current = config["current-context"] === name ? undefined : config["current-context"];
+  const next: KubeConfig = { ...config, contexts };
+  if (current) next["current-context"] = current;
+  else delete next["current-context"];
+  return next;
+}
+
+function defined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,129 @@
+import type { Command } from "commander";
+import { Option } from "commander";
+import { getObject, listObjects } from "../api.js";
+import { type Ctx, ctxOf } from "../context.js";
+import { CliError, formatError } from "../errors.js";
+import type { KubeObject } from "../manifests.js";
+import { dryRunSuffix, parseDryRun } from "../objects.js";
+import { kindPrefix, parseResourceArgs, resourcePath } from "../resources.js";
+
+interface MetaFlags {
+  overwrite?: boolean;
+  selector?: string;
+  all?: boolean;
+  allNamespaces?: boolean;
+  dryRun?: string | boolean;
+  list?: boolean;
+  output?: string;
+}
+
+type Field = "labels" | "annotations";
+
+export function registerLabel(program: Command): void {
+  register(program, "label", "labels", "Update the labels on a resource", "labeled");
+}
+
+export function registerAnnotate(program: Command): void {
+  register(program, "annotate", "annotations", "Update the annotations on a resource", "annotated");
+}
+
+function register(program: Command, verb: string, field: Field, summary: string, done: string): void {
+  program
+    .command(verb)
+    .summary(summary)
+    .description(`${summary}: KEY=VALUE sets, KEY- removes; --overwrite allows replacing an existing value.`)
+    .argument("<TYPE NAME | TYPE/NAME>")
+    .argument("[KEY_VAL...]")
+    .option("--overwrite", "If true, allow values to be overwritten, otherwise reject updates that overwrite existing values")
+    .option("-l, --selector <selector>", "Selector (label query) to filter on")
+    .option("--all", "Select all resources, in the namespace of the specified resource types")
+    .option("-A, --all-namespaces", "If true, check the specified action in all namespaces")
+    .option("--list", "If true, display the values for a given resource")
+    .option("-o, --output <format>", "Output format: name")
+    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
+    .allowExcessArguments(true)
+    .action(async (_a: string, _b: string[], flags: MetaFlags, cmd: Command) =>
+      runMeta(ctxOf(cmd), cmd.args, flags, field, verb, done),
+    );
+}
+
+/** Splits `KEY=VALUE` / `KEY-` arguments from the resource arguments before them. */
+export function parseChanges(args: string[], verb: string): { resources: string[]; set: Record<string, string>; remove: string[] } {
+  const resources: string[] = [];
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const arg of args) {
+    if (arg.includes("=")) {
+      const eq = arg.indexOf("=");
+      set[arg.slice(0, eq)] = arg.slice(eq + 1);
+    } else if (arg.endsWith("-") && resources.length > 0) {
+      remove.push(arg.slice(0, -1));
+    } else if (Object.keys(set).length || remove.length) {
+      throw new CliError(`invalid ${verb} format: ${arg}`);
+    } else {
+      resources.push(arg);
+    }
+  }
+  for (const k of remove) if (k in set) throw new CliError(`can not both modify and remove the following ${verb === "label" ? "label" : "annotation"}(s) in the same command: ${k}`);
+  return { resources, set, remove };
+}
+
+async function runMeta(ctx: Ctx, args: string[], flags: MetaFlags, field: Field, verb: string, done: string): Promise<void> {
+  const dryRun = parseDryRun(flags.dryRun);
+  const { resources, set, remove } = parseChanges(args, verb);
+  if (resources.length === 0) throw new CliError("one or more resources must be specified as <resource> <name> or <resource>/<name>");
+  if (!flags.list && Object.keys(set).length === 0 && remove.length === 0) throw new CliError(`at least one ${field.slice(0, -1)} update is required`);
+  const ns = flags.allNamespaces ? undefined : ctx.namespace;
+  const objects: KubeObject[] = [];
+  for (const req of parseResourceArgs(resources)) {
+    if (req.names.length > 0) {
+      for (const name of req.names) objects.push({ ...(await getObject(ctx.cluster, req.type, ns ?? ctx.namespace, name)), kind: req.type.kind });
+    } else if (flags.selector || flags.all) {
+      const list = await listObjects(ctx.cluster, req.type, ns, { labelSelector: flags.selector });
+      objects.push(...list.items);
+    } else {
+      throw new CliError("resource(s) were provided, but no name was specified");
+    }
+  }
+  let failed = false;
+  for (const obj of objects) {
+    const info = parseResourceArgs([obj.kind!])[0]!.type;
+    const name = obj.metadata?.name ?? "";
+    const current: Record<string, string> = (obj.metadata?.[field] as Record<string, string>) ?? {};
+    if (flags.list) {
+      for (const k of Object.keys(current).sort()) ctx.out(`${k}=${current[k]}\n`);
+      continue;
+    }
+    const patch: Record<string, string | null> = {};
+    try {
+      for (const [k, v] of Object.entries(set)) {
+        if (k in current && current[k] !== v && !flags.overwrite) {
+          throw new CliError(`'${k}' already has a value (${current[k]}), and --overwrite is false`);
+        }
+        if (current[k] !== v) patch[k] = v;
+      }
+      for (const k of remove) {
+        if (k in current) patch[k] = null;
+        else if (field === "labels") ctx.out(`label "${k}" not found.\n`);
+      }
+    } catch (err) {
+      failed = true;
+      ctx.err(`${formatError(err)}\n`);
+      continue;
+    }
+    const changed = Object.keys(patch).length > 0;
+    if (changed && dryRun !== "client") {
+      await ctx.cluster.request({
+        method: "PATCH",
+        path: resourcePath(info, obj.metadata?.namespace, name),
+        query: { fieldManager: `kubectl-${verb}`, dryRun: dryRun === "server" ? "All" : undefined },
+        body: { metadata: { [field]: patch } },
+        contentType: "application/merge-patch+json",
+      });
+    }
+    const what = `${kindPrefix(info)}/${name}`;
+    if (flags.output === "name") ctx.out(`${what}\n`);
+    else ctx.out(`${what} ${changed || field === "annotations" ? done : `not ${done}`}${dryRunSuffix(dryRun)}\n`);
+  }
+  if (failed) throw new CliError("", 1, true);
+}

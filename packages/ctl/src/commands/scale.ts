@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { type Ctx, ctxOf } from "../context.js";
+import { CliError } from "../errors.js";
+import { readManifests } from "../manifests.js";
+import { targetOf } from "../objects.js";
+import { kindPrefix, parseResourceArgs, resourcePath } from "../resources.js";
+
+interface ScaleFlags {
+  replicas?: string;
+  currentReplicas?: string;
+  filename?: string[];
+}
+
+export function registerScale(program: Command): void {
+  program
+    .command("scale")
+    .summary("Set a new size for a deployment or replica set")
+    .description("Set a new size for a deployment or replica set, through its scale subresource.")
+    .argument("[TYPE NAME | TYPE/NAME]")
+    .option("--replicas <n>", "The new desired number of replicas. Required.")
+    .option("--current-replicas <n>", "Precondition for current size. Requires that the current size of the resource match this value in order to scale.")
+    .option("-f, --filename <file...>", "Filename, directory, or URL to a file identifying the resource to set a new size")
+    .allowExcessArguments(true)
+    .action(async (_a: string | undefined, flags: ScaleFlags, cmd: Command) => runScale(ctxOf(cmd), cmd.args, flags));
+}
+
+async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<void> {
+  if (flags.replicas === undefined) throw new CliError("required flag(s) \"replicas\" not set");
+  const replicas = Number(flags.replicas);
+  if (!Number.isInteger(replicas) || replicas < 0) throw new CliError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+  const targets: { info: ReturnType<typeof parseResourceArgs>[number]["type"]; ns: string | undefined; name: string }[] = [];
+  if (flags.filename?.length) {
+    for (const m of await readManifests(flags.filename, { readStdin: () => ctx.io.readStdin() })) {
+      const t = targetOf(ctx, m);
+      targets.push({ info: t.info, ns: t.namespace, name: t.name });
+    }
+  } else {
+    for (const req of parseResourceArgs(args)) {
+      if (req.names.length === 0) throw new CliError("resource(s) were provided, but no name was specified");
+      for (const name of req.names) targets.push({ info: req.type, ns: ctx.namespace, name });
+    }
+  }
+  if (targets.length === 0) throw new CliError("You must provide one or more resources by argument or filename.");
+  for (const t of targets) {
+    if (!t.info.subresources.some((s) => s.name === "scale")) {
+      throw new CliError(`cannot scale ${t.info.plural}: the resource has no scale subresource`);
+    }
+    const path = resourcePath(t.info, t.ns, t.name, "scale");
+    if (flags.currentReplicas !== undefined) {
+      const scale = await ctx.cluster.request<{ spec?: { replicas?: number } }>({ path });
+      if ((scale.spec?.replicas ?? 0) !== Number(flags.currentReplicas)) {
+        throw new CliError(`Expected replicas to be ${flags.currentReplicas}, was ${scale.spec?.replicas ?? 0}`);
+      }
+    }
+    await ctx.cluster.request({
+      method: "PATCH",
+      path,
+      body: { spec: { replicas } },
+      contentType: "application/merge-patch+json",
+    });
+    ctx.out(`${kindPrefix(t.info)}/${t.name} scaled\n`);
+  }
+}

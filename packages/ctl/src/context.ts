@@ -1,0 +1,133 @@
+import type { Command } from "commander";
+import { type Cluster, HttpCluster } from "./cluster.js";
+import { CliError } from "./errors.js";
+import { type ConnectionFlags, resolveConfig } from "./kubeconfig.js";
+
+/** Where a command reads and writes: the process's streams, or buffers in tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  /** Colour and other TTY niceties only when stdout is a terminal. */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  now(): Date;
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+    now: () => new Date(),
+  };
+}
+
+export interface GlobalFlags extends ConnectionFlags {
+  requestTimeout?: string;
+}
+
+export interface Deps {
+  io: Io;
+  /** Replaces the HTTP connection, e.g. with a fake in unit tests. */
+  cluster?: (config: { server: string; token?: string | undefined; timeoutMs?: number | undefined }) => Cluster;
+}
+
+/** What every command gets: its streams, the flags in effect and a lazily opened cluster. */
+export class Ctx {
+  private clusterValue?: Cluster;
+  private resolved?: ReturnType<typeof resolveConfig>;
+
+  constructor(
+    readonly deps: Deps,
+    readonly flags: GlobalFlags,
+  ) {}
+
+  get io(): Io {
+    return this.deps.io;
+  }
+
+  out(text: string): void {
+    this.io.out(text);
+  }
+
+  err(text: string): void {
+    this.io.err(text);
+  }
+
+  private config() {
+    this.resolved ??= resolveConfig(this.flags, this.io.env);
+    return this.resolved;
+  }
+
+  /** The namespace of `-n`, else of the kubeconfig context, else "default". */
+  get namespace(): string {
+    if (this.flags.namespace) return this.flags.namespace;
+    try {
+      return this.config().namespace;
+    } catch {
+      return "default";
+    }
+  }
+
+  /** True when the user named a namespace with -n (objects in files must then agree). */
+  get namespaceExplicit(): boolean {
+    return Boolean(this.flags.namespace);
+  }
+
+  get cluster(): Cluster {
+    if (!this.clusterValue) {
+      const cfg = this.config();
+      const connection = { server: cfg.server, token: cfg.token, timeoutMs: parseTimeout(this.flags.requestTimeout) };
+      this.clusterValue = this.deps.cluster ? this.deps.cluster(connection) : new HttpCluster(connection);
+    }
+    return this.clusterValue;
+  }
+}
+
+/** kubectl's `--request-timeout`: "0" (none), a bare number of seconds, or a duration like 5s, 1m, 500ms. */
+export function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined || text === "" || text === "0") return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new CliError(
+      `invalid argument "${text}" for "--request-timeout" flag: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`,
+    );
+  }
+  return ms;
+}
+
+/** Go's time.ParseDuration for the units kubectl users write; a bare integer means seconds. */
+export function parseDuration(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    matched = re.lastIndex;
+  }
+  return matched === text.length && matched > 0 ? total : undefined;
+}
+
+const CTX = Symbol("mkctl-deps");
+
+/** Builds the Ctx of a command from its own and the global flags. */
+export function ctxOf(cmd: Command): Ctx {
+  let root: Command = cmd;
+  while (root.parent) root = root.parent;
+  const deps = (root as unknown as Record<symbol, Deps>)[CTX]!;
+  const all = cmd.optsWithGlobals() as GlobalFlags;
+  return new Ctx(deps, all);
+}
+
+export function attachDeps(program: Command, deps: Deps): void {
+  (program as unknown as Record<symbol, Deps>)[CTX] = deps;
+}
