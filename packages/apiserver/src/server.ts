@@ -1,14 +1,16 @@
 import { KUBERNETES_VERSION, type KindInfo, allKinds, apiVersionOf, storagePrefix } from "@minik8s/api";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { bootstrap } from "./bootstrap.js";
 import { registerDiscoveryRoutes } from "./http/discovery-routes.js";
 import { MAX_BODY_BYTES, registerBodyParsers } from "./http/body.js";
 import { registerErrorHandlers } from "./http/error-handler.js";
-import { registerResourceRoutes } from "./http/resource-routes.js";
+import { registerResourceRoutes, watchOverWebSocket } from "./http/resource-routes.js";
+import { attachWebSockets } from "./http/websocket.js";
 import { IpAllocator } from "./registry/allocators/ip-allocator.js";
 import { PortAllocator } from "./registry/allocators/port-allocator.js";
+import { jobStrategy } from "./registry/job-strategy.js";
 import { namespaceStrategy } from "./registry/namespace-strategy.js";
 import { podStrategy } from "./registry/pod-strategy.js";
 import { ResourceStorage } from "./registry/resource-storage.js";
@@ -56,12 +58,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   const app = Fastify({
     logger: opts.logger === false ? false : (opts.logger ?? { level: opts.logLevel ?? "info" }),
-    disableRequestLogging: true,
+    // One debug line per request comes from the onResponse hook below instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
-    // Kubernetes object names may be long; query strings carry selectors.
-    maxParamLength: 1024,
     forceCloseConnections: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
   });
   const log = app.log as unknown as Logger;
 
@@ -82,6 +83,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     pods: podStrategy,
     namespaces: namespaceStrategy,
     services: serviceStrategy(ips, ports),
+    jobs: jobStrategy,
   };
 
   const storages = new Map<string, ResourceStorage>();
@@ -131,7 +133,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     app.get(path, async (_req, reply) => reply.type("text/plain").send("ok"));
   }
   registerDiscoveryRoutes(app);
-  registerResourceRoutes(app, (group, version, resource) => storages.get(storageId(group, version, resource)));
+  const lookup = (group: string, version: string, resource: string) =>
+    storages.get(storageId(group, version, resource));
+  registerResourceRoutes(app, lookup);
+  const closeWebSockets = attachWebSockets(app, watchOverWebSocket(lookup), log);
 
   await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 6443 });
   const address = app.server.address();
@@ -150,6 +155,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     storages,
     url: `http://${host}:${port}`,
     async close() {
+      await closeWebSockets();
       await Promise.all(caches.map((cache) => cache.stop()));
       await app.close();
       if (ownsStore) await store.close();

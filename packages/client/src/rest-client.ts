@@ -109,7 +109,10 @@ export class Client {
     });
   }
 
-  async list<T extends KubeObject = KubeObject>(kind: ResourceRef, opts: ListOptions = {}): Promise<ObjectList<T>> {
+  async list<T extends KubeObject = KubeObject>(
+    kind: ResourceRef,
+    opts: ListOptions = {},
+  ): Promise<ObjectList<T>> {
     return this.request<ObjectList<T>>({
       path: resourcePath(kind, { namespace: opts.namespace }),
       query: {
@@ -319,7 +322,11 @@ export class Client {
     this.transport.close();
   }
 
-  private async put<T extends KubeObject>(obj: T, subresource: string | undefined, opts: WriteOptions): Promise<T> {
+  private async put<T extends KubeObject>(
+    obj: T,
+    subresource: string | undefined,
+    opts: WriteOptions,
+  ): Promise<T> {
     const kind = this.kindOf(obj);
     return this.request<T>({
       method: "PUT",

@@ -45,7 +45,9 @@ export interface FakeApiServer {
   url: string;
   requests: Recorded[];
   /** A canned reply for the next requests that match, instead of the store. */
-  intercept: ((req: Recorded) => { status: number; body: string; contentType?: string } | undefined) | undefined;
+  intercept:
+    | ((req: Recorded) => { status: number; body: string; contentType?: string } | undefined)
+    | undefined;
   /** How a watch from a compacted resourceVersion is refused: an HTTP 410 or an ERROR event. */
   goneAs: "http" | "event";
   readonly revision: number;
@@ -160,13 +162,17 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     expireWatches() {
       compactedRv = rv;
       for (const w of watchers) {
-        w.raw.end(`${JSON.stringify({ type: "ERROR", object: status(410, "Expired", "too old resource version") })}\n`);
+        w.raw.end(
+          `${JSON.stringify({ type: "ERROR", object: status(410, "Expired", "too old resource version") })}\n`,
+        );
       }
       watchers.clear();
     },
     bookmark() {
       for (const w of watchers) {
-        w.raw.write(`${JSON.stringify({ type: "BOOKMARK", object: { metadata: { resourceVersion: String(rv) } } })}\n`);
+        w.raw.write(
+          `${JSON.stringify({ type: "BOOKMARK", object: { metadata: { resourceVersion: String(rv) } } })}\n`,
+        );
       }
     },
     watcherCount: () => watchers.size,
@@ -218,7 +224,9 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       reply.raw.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
       reply.raw.flushHeaders();
       if (from !== undefined && from !== 0 && from < compactedRv) {
-        reply.raw.end(`${JSON.stringify({ type: "ERROR", object: status(410, "Expired", "too old resource version") })}\n`);
+        reply.raw.end(
+          `${JSON.stringify({ type: "ERROR", object: status(410, "Expired", "too old resource version") })}\n`,
+        );
         return;
       }
       const match = matcher(query);
@@ -226,7 +234,8 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       const inScope = (o: Obj) => (!t.namespace || o.metadata?.namespace === t.namespace) && match(o);
       if (from === undefined || from === 0) {
         for (const [key, o] of objects) {
-          if (key.startsWith(`${t.plural}/`) && inScope(o)) reply.raw.write(`${JSON.stringify({ type: "ADDED", object: o })}\n`);
+          if (key.startsWith(`${t.plural}/`) && inScope(o))
+            reply.raw.write(`${JSON.stringify({ type: "ADDED", object: o })}\n`);
         }
       } else {
         for (const e of log) {
@@ -290,7 +299,13 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       };
       objects.set(key, bound);
       emit("MODIFIED", t.plural, bound);
-      return send(reply, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
+      return send(reply, 201, {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Success",
+        code: 201,
+      });
     }
 
     const key = keyOf(t.plural, info?.namespaced ? t.namespace : undefined, name);
@@ -319,15 +334,23 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     }
     let next: Obj;
     if (req.method === "PUT") {
-      if (parsed.metadata?.resourceVersion && parsed.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      if (
+        parsed.metadata?.resourceVersion &&
+        parsed.metadata.resourceVersion !== current.metadata.resourceVersion
+      ) {
         return send(
           reply,
           409,
-          status(409, "Conflict", `Operation cannot be fulfilled on ${t.plural} "${name}": the object has been modified`),
+          status(
+            409,
+            "Conflict",
+            `Operation cannot be fulfilled on ${t.plural} "${name}": the object has been modified`,
+          ),
         );
       }
       if (t.subresource === "status") next = { ...current, status: parsed.status };
-      else if (t.subresource === "scale") next = { ...current, spec: { ...current.spec, replicas: parsed.spec.replicas } };
+      else if (t.subresource === "scale")
+        next = { ...current, spec: { ...current.spec, replicas: parsed.spec.replicas } };
       else next = { ...parsed, status: current.status };
     } else if (req.method === "PATCH") {
       if (t.subresource === "scale") {

@@ -1,10 +1,17 @@
 import { createServer } from "node:net";
-import { isAlreadyExists, isConflict, isNotFound, kindForApiVersion, type KindInfo, StatusError } from "@minik8s/api";
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  type KindInfo,
+  kindForApiVersion,
+  StatusError,
+} from "@minik8s/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KubeObject } from "../src/kube-object.js";
-import { Client } from "../src/rest-client.js";
 import { ConnectionError } from "../src/connection-error.js";
+import type { KubeObject } from "../src/kube-object.js";
 import { resourcePath } from "../src/resource-path.js";
+import { Client } from "../src/rest-client.js";
 import { type FakeApiServer, startFakeApiServer } from "./fake-apiserver.js";
 
 const PODS = kindForApiVersion("v1", "Pod") as KindInfo;
@@ -23,7 +30,9 @@ function pod(name: string, namespace = "default"): KubeObject & { spec: object }
 
 describe("resourcePath", () => {
   it("builds core, group, namespaced, cluster-scoped and subresource paths", () => {
-    expect(resourcePath(PODS, { namespace: "default", name: "web" })).toBe("/api/v1/namespaces/default/pods/web");
+    expect(resourcePath(PODS, { namespace: "default", name: "web" })).toBe(
+      "/api/v1/namespaces/default/pods/web",
+    );
     expect(resourcePath(PODS, {})).toBe("/api/v1/pods");
     expect(resourcePath(DEPLOYMENTS, { namespace: "ns", name: "d", subresource: "scale" })).toBe(
       "/apis/apps/v1/namespaces/ns/deployments/d/scale",
@@ -95,7 +104,10 @@ describe("Client against a fake apiserver", () => {
 
   it("uses the default namespace when an object names none, and dryRun=All when asked", async () => {
     server.requests.length = 0;
-    await client.create({ ...pod("c"), metadata: { name: "c" } }, { dryRun: true, fieldValidation: "Strict" });
+    await client.create(
+      { ...pod("c"), metadata: { name: "c" } },
+      { dryRun: true, fieldValidation: "Strict" },
+    );
     expect(server.requests[0]?.url).toBe("/api/v1/namespaces/default/pods?dryRun=All&fieldValidation=Strict");
   });
 
@@ -110,7 +122,9 @@ describe("Client against a fake apiserver", () => {
 
     const current = await client.get(PODS, "default", "dup");
     await client.update({ ...current, metadata: { ...current.metadata, labels: { v: "1" } } });
-    const stale = await client.update({ ...current, metadata: { ...current.metadata, labels: { v: "2" } } }).catch((e) => e);
+    const stale = await client
+      .update({ ...current, metadata: { ...current.metadata, labels: { v: "2" } } })
+      .catch((e) => e);
     expect(isConflict(stale)).toBe(true);
   });
 
@@ -135,9 +149,14 @@ describe("Client against a fake apiserver", () => {
       spec: { replicas: 2 },
     });
     expect((await client.getScale(DEPLOYMENTS, "default", "web")).spec?.replicas).toBe(2);
-    await client.patchScale(DEPLOYMENTS, "default", "web", "application/merge-patch+json", { spec: { replicas: 5 } });
+    await client.patchScale(DEPLOYMENTS, "default", "web", "application/merge-patch+json", {
+      spec: { replicas: 5 },
+    });
     expect((await client.getScale(DEPLOYMENTS, "default", "web")).spec?.replicas).toBe(5);
-    await client.updateScale(DEPLOYMENTS, "default", "web", { metadata: { name: "web" }, spec: { replicas: 1 } });
+    await client.updateScale(DEPLOYMENTS, "default", "web", {
+      metadata: { name: "web" },
+      spec: { replicas: 1 },
+    });
     expect((await client.getScale(DEPLOYMENTS, "default", "web")).spec?.replicas).toBe(1);
   });
 
@@ -148,7 +167,9 @@ describe("Client against a fake apiserver", () => {
     expect(bound.spec?.nodeName).toBe("node-1");
 
     server.intercept = (r) =>
-      r.url.includes("/log") ? { status: 200, body: "line 1\nline 2\n", contentType: "text/plain" } : undefined;
+      r.url.includes("/log")
+        ? { status: 200, body: "line 1\nline 2\n", contentType: "text/plain" }
+        : undefined;
     try {
       const text = await client.requestText({
         path: "/api/v1/namespaces/default/pods/unbound/log",
@@ -166,10 +187,17 @@ describe("Client against a fake apiserver", () => {
   it("deletes a collection with selectors", async () => {
     server.intercept = (r) =>
       r.method === "DELETE" && r.url.startsWith("/api/v1/namespaces/default/pods?")
-        ? { status: 200, body: JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items: [] }) }
+        ? {
+            status: 200,
+            body: JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items: [] }),
+          }
         : undefined;
     try {
-      await client.deleteCollection(PODS, { namespace: "default", labelSelector: "app=web", propagationPolicy: "Foreground" });
+      await client.deleteCollection(PODS, {
+        namespace: "default",
+        labelSelector: "app=web",
+        propagationPolicy: "Foreground",
+      });
       const last = server.requests.at(-1);
       expect(last?.url).toBe("/api/v1/namespaces/default/pods?labelSelector=app%3Dweb");
       expect(JSON.parse(last?.body ?? "{}").propagationPolicy).toBe("Foreground");

@@ -17,6 +17,7 @@ import { wantsAggregatedDiscovery } from "./negotiation.js";
  */
 export function registerDiscoveryRoutes(app: FastifyInstance): void {
   const root = (which: "core" | "apis", plain: () => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.header("Vary", "Accept");
     if (wantsAggregatedDiscovery(req.headers.accept)) {
       return reply.header("Content-Type", DISCOVERY_V2_CONTENT_TYPE).send(JSON.stringify(aggregatedDiscovery(which)));
     }

@@ -3,6 +3,7 @@ import {
   type PatchType,
   StatusError,
   errors,
+  escapeFieldValue,
   parseFieldSelector,
   parseLabelSelector,
   parsePatchType,
@@ -13,10 +14,17 @@ import { supportedFields } from "../registry/field-sets.js";
 import { type ResourceStorage, type Selectors, parseRevision } from "../registry/resource-storage.js";
 import type { DeleteOptions } from "../registry/strategy.js";
 import { toTable } from "../tables/to-table.js";
-import type { ApiObject, WatchEvent } from "../watch/watch-event.js";
+import type { ApiObject, EventSource, WatchEvent } from "../watch/watch-event.js";
+import type { WatchStreamOptions } from "../watch/watch-pump.js";
 import { includeObjectPolicy, wantsTable } from "./negotiation.js";
 import { type RequestInfo, parseRequestInfo } from "./request-info.js";
 import { streamWatch } from "./watch-stream.js";
+import {
+  BASE64_BINARY_PROTOCOL,
+  type WebSocketHandler,
+  type WebSocketRoute,
+  streamWatchOverWebSocket,
+} from "./websocket.js";
 
 /** Finds the storage of a resource by group, version and plural. */
 export type StorageLookup = (group: string, version: string, resource: string) => ResourceStorage | undefined;
@@ -134,22 +142,21 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
   }
 }
 
-async function serveWatch(
-  request: FastifyRequest,
-  reply: FastifyReply,
+/** The event source and stream options of a watch request, for chunked HTTP and WebSocket alike. */
+function openWatch(
   storage: ResourceStorage,
   info: RequestInfo,
   query: URLSearchParams,
-): Promise<FastifyReply> {
+  accept: string,
+): { source: EventSource; options: WatchStreamOptions } {
   const kind = storage.info;
   const selectors = parseSelectors(kind, query);
   if (info.name) {
     // The legacy `GET .../pods/NAME?watch=true` is a watch with a name field selector.
-    const byName = parseFieldSelector(`metadata.name=${info.name}`);
-    const combined = selectors.fieldSelector;
-    selectors.fieldSelector = combined
-      ? parseFieldSelector(`${combined.toString()},metadata.name=${info.name}`)
-      : byName;
+    const byName = `metadata.name=${escapeFieldValue(info.name)}`;
+    selectors.fieldSelector = parseFieldSelector(
+      selectors.fieldSelector ? `${selectors.fieldSelector.toString()},${byName}` : byName,
+    );
   }
   const rv = query.get("resourceVersion");
   const since = rv && rv !== "0" ? parseRevision(rv) : undefined;
@@ -159,26 +166,48 @@ async function serveWatch(
     selectors,
     query.get("sendInitialEvents") === "true",
   );
-  const accept = request.headers.accept ?? "";
-  const table = wantsTable(accept);
   const timeout = Number(query.get("timeoutSeconds") ?? DEFAULT_WATCH_TIMEOUT_SECONDS);
   const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-  streamWatch(request, reply, source, {
+  const options: WatchStreamOptions = {
     timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_WATCH_TIMEOUT_SECONDS,
-    ...(query.get("allowWatchBookmarks") === "true"
-      ? { bookmarks: { kind: kind.kind, apiVersion, revision: () => storage.cache.revision } }
-      : {}),
-    ...(table
-      ? {
-          transform: (event: WatchEvent) =>
-            event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED"
-              ? { type: event.type, object: asTable(kind, [event.object], query, undefined, true) }
-              : event,
-        }
-      : {}),
-    log: request.log,
-  });
+  };
+  if (query.get("allowWatchBookmarks") === "true") {
+    options.bookmarks = { kind: kind.kind, apiVersion, revision: () => storage.cache.revision };
+  }
+  if (wantsTable(accept)) {
+    options.transform = (event: WatchEvent) =>
+      event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED"
+        ? { type: event.type, object: asTable(kind, [event.object], query) }
+        : event;
+  }
+  return { source, options };
+}
+
+async function serveWatch(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  storage: ResourceStorage,
+  info: RequestInfo,
+  query: URLSearchParams,
+): Promise<FastifyReply> {
+  const { source, options } = openWatch(storage, info, query, request.headers.accept ?? "");
+  streamWatch(request, reply, source, { ...options, log: request.log });
   return reply;
+}
+
+/** `?watch=true` over a WebSocket: the same watch, one event per text message. */
+export function watchOverWebSocket(lookup: StorageLookup): WebSocketRoute {
+  return async (req) => {
+    const url = new URL(req.url ?? "/", "http://apiserver");
+    const info = parseRequestInfo("GET", url.pathname, url.searchParams);
+    if (!info || info.verb !== "watch") return undefined;
+    const storage = lookup(info.group, info.version, info.resource);
+    if (!storage) return undefined;
+    const { source, options } = openWatch(storage, info, url.searchParams, req.headers.accept ?? "");
+    const handler: WebSocketHandler = (ws) => streamWatchOverWebSocket(ws, source, options);
+    handler.protocols = [BASE64_BINARY_PROTOCOL];
+    return handler;
+  };
 }
 
 async function bindThroughStorage(
@@ -203,17 +232,10 @@ async function bindThroughStorage(
   } as unknown as ApiObject;
 }
 
-function asTable(
-  kind: KindInfo,
-  objects: ApiObject[],
-  query: URLSearchParams,
-  listMeta?: Record<string, unknown>,
-  forWatch = false,
-): unknown {
-  return toTable(kind.plural, kind.group, objects as never, {
+function asTable(kind: KindInfo, objects: ApiObject[], query: URLSearchParams, listMeta?: Record<string, unknown>) {
+  return toTable(kind.plural, kind.group, objects, {
     includeObject: includeObjectPolicy(query),
-    ...(listMeta ? { listMeta: listMeta as never } : {}),
-    ...(forWatch ? {} : {}),
+    ...(listMeta ? { listMeta } : {}),
   });
 }
 

@@ -195,7 +195,9 @@ export class ResourceStorage {
   ): EventSource {
     return this.cache.watch({
       ...(sinceRevision !== undefined ? { sinceRevision } : {}),
-      initialEvents,
+      // Left out, the cache sends the state as ADDED events for a watch from "now" (no RV), as
+      // Kubernetes does; `sendInitialEvents=true` also asks for the end-of-initial-events bookmark.
+      ...(initialEvents ? { initialEvents } : {}),
       filter: (obj) => this.inNamespace(obj, namespace) && this.matches(obj, selectors),
     });
   }

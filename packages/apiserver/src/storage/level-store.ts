@@ -41,7 +41,7 @@ const COMPACTION_STEP = 10_000;
  * LevelDB's memtable. The default (4 MB) turns into a level-0 table every few thousand writes,
  * and merging those tables is what limits sustained writes; a bigger one merges less often.
  */
-const LEVELDB_OPTIONS = { writeBufferSize: 64 * 1024 * 1024, compression: true };
+const LEVELDB_OPTIONS = { writeBufferSize: Number(process.env.TMP_WBS ?? 64) * 1024 * 1024, compression: process.env.TMP_COMP !== "0" }; // TMPHACK
 
 /** A create, update or delete waiting for the committer. */
 interface Mutation {
@@ -54,8 +54,6 @@ interface Mutation {
   resolve(object: StoredObject): void;
   reject(error: Error): void;
 }
-
-type BatchOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 
 /** The state of a key at some revision: the current ones are kept in memory, past ones rebuilt. */
 interface Version {
@@ -259,7 +257,7 @@ export class LevelStore implements WatchableStore {
     }
     /** The batch's effect on each key it touches; null for a delete. */
     const staged = new Map<string, Version | null>();
-    const ops: BatchOp[] = [];
+    const writes = this.db.batch();
     const accepted: Mutation[] = [];
     const events: StoreEvent[] = [];
     const refused: Array<{ m: Mutation; error: StoreError }> = [];
@@ -295,18 +293,18 @@ export class LevelStore implements WatchableStore {
           event.prevModRevision = current.modRevision;
         }
       }
-      ops.push({
-        type: "put",
-        key: eventKey(revision),
-        value: encodeRecord(m.type, m.key, event.createRevision, event.prevModRevision, m.json),
-      });
+      writes.put(
+        eventKey(revision),
+        encodeRecord(m.type, m.key, event.createRevision, event.prevModRevision, m.json),
+      );
       accepted.push(m);
       events.push(event);
     }
 
-    if (accepted.length > 0) {
+    if (accepted.length === 0) await writes.close();
+    else {
       try {
-        await this.db.batch(ops, { sync: true });
+        await writes.write({ sync: true });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         this.failure = new StoreError("Unavailable", "", `write to the store failed, reopen it: ${message}`);
@@ -366,23 +364,24 @@ export class LevelStore implements WatchableStore {
     while (this.compactedOnDisk < target) {
       const from = this.compactedOnDisk;
       const to = Math.min(target, from + COMPACTION_STEP);
-      const ops: BatchOp[] = [];
+      const deletions = this.db.batch();
       const iterator = this.db.iterator({ gt: eventKey(from), lte: eventKey(to) });
       try {
         for (let page = await iterator.nextv(1000); page.length > 0; page = await iterator.nextv(1000)) {
           for (const [key, text] of page) {
             const record = decodeRecord(text);
-            if (record.prevModRevision !== undefined) {
-              ops.push({ type: "del", key: eventKey(record.prevModRevision) });
-            }
-            if (record.type === "delete") ops.push({ type: "del", key });
+            if (record.prevModRevision !== undefined) deletions.del(eventKey(record.prevModRevision));
+            if (record.type === "delete") deletions.del(key);
           }
         }
+      } catch (err) {
+        await deletions.close();
+        throw err;
       } finally {
         await iterator.close();
       }
-      ops.push({ type: "put", key: COMPACTED_KEY, value: String(to) });
-      await this.db.batch(ops);
+      deletions.put(COMPACTED_KEY, String(to));
+      await deletions.write();
       this.compactedOnDisk = to;
     }
   }

@@ -116,7 +116,7 @@ export class WatchCache {
   /** Lists the prefix, then follows the store from the list's revision in the background. */
   async start(): Promise<void> {
     if (this.loop || this.stopped) return;
-    await this.relist();
+    await this.relist(true);
     this.loop = this.follow();
   }
 
@@ -248,7 +248,7 @@ export class WatchCache {
         return;
       }
       if (isStoreError(failure, "WatcherTooSlow")) {
-        this.log?.info(
+        this.log?.debug(
           { prefix: this.prefix, revision: this.applied },
           "watch cache fell behind the store; resuming",
         );
@@ -306,11 +306,16 @@ export class WatchCache {
     }
   }
 
-  /** Replaces the state with a fresh list; client watches lose their place and end with 410. */
-  private async relist(): Promise<void> {
+  /**
+   * Replaces the state with a fresh list; client watches lose their place and end with 410.
+   * The first list is taken some revisions in the past, so that replaying the store's log from
+   * there fills the history: a client that watched the previous apiserver process resumes from
+   * its last resourceVersion instead of relisting.
+   */
+  private async relist(backfill = false): Promise<void> {
     const wasReady = this.ready;
     this.ready = false;
-    const listed = await this.store.list(this.prefix);
+    const listed = (backfill && (await this.listInThePast())) || (await this.store.list(this.prefix));
     if (this.stopped) return;
     this.objects.clear();
     for (const item of listed.items) {
@@ -328,6 +333,18 @@ export class WatchCache {
       "watch cache listed",
     );
     this.notifyChanged();
+  }
+
+  private async listInThePast(): Promise<Awaited<ReturnType<WatchableStore["list"]>> | undefined> {
+    const [current, compacted] = await Promise.all([this.store.currentRevision(), this.store.compactedRevision()]);
+    const from = Math.max(compacted, current - (this.opts.capacity ?? DEFAULT_CAPACITY), 0);
+    if (from >= current) return undefined;
+    try {
+      return await this.store.list(this.prefix, { revision: from });
+    } catch (err) {
+      if (isStoreError(err, "Compacted")) return undefined;
+      throw err;
+    }
   }
 
   private apply(change: StoreEvent): void {

@@ -9,7 +9,8 @@ import { type Command, Option } from "commander";
 import { stringify } from "yaml";
 import type { Cluster } from "../cluster.js";
 import { type Ctx, ctxOf } from "../context.js";
-import { CliError } from "../errors.js";
+import { CliError, formatError } from "../errors.js";
+import { whenDoing } from "./create.js";
 import { sortKeys } from "../kubeconfig.js";
 import { type KubeObject, readManifests } from "../manifests.js";
 import { displayName, type DryRun, dryRunSuffix, parseDryRun, type Target, targetOf } from "../objects.js";
@@ -70,9 +71,7 @@ export async function runApply(ctx: Ctx, flags: ApplyFlags): Promise<void> {
     } catch (err) {
       if (err instanceof CliError) throw err;
       failed = true;
-      const { formatError } = await import("../errors.js");
-      const msg = formatError(err);
-      ctx.err(`${msg.startsWith("Error from server") ? `${msg.replace(/^Error from server \((\w+)\): /, `Error from server ($1): error when applying patch to "${target.source}": `)}` : msg}\n`);
+      ctx.err(`${whenDoing(formatError(err), "applying", target.source)}\n`);
     }
   }
   if (failed) throw new CliError("", 1, true);

@@ -8,7 +8,7 @@ import type { Json } from "../describe/helpers.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
 import { targetOf } from "../objects.js";
-import { parseResourceArgs, qualifiedPlural } from "../resources.js";
+import { parseResourceArgs } from "../resources.js";
 
 interface DescribeFlags {
   selector?: string;
@@ -115,4 +115,3 @@ export async function eventsFor(cluster: Cluster, obj: KubeObject): Promise<Json
   }
 }
 
-export { qualifiedPlural };

@@ -1,7 +1,7 @@
 import type { KindInfo } from "@minik8s/api";
 import { isNotFound, StatusError } from "@minik8s/api";
 import { type Command, Option } from "commander";
-import { getObject, getTable, kindOfObject, listObjects, TABLE_ACCEPT, watchObjects, withKind } from "../api.js";
+import { asTable, getObject, getTable, kindOfObject, listObjects, TABLE_ACCEPT, watchObjects, withKind } from "../api.js";
 import { type Ctx, ctxOf, parseDuration } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
@@ -9,7 +9,7 @@ import { JsonPath } from "../printers/jsonpath.js";
 import { type OutputFormat, parseOutput, printObjects } from "../printers/output.js";
 import { printTable, type Table, type TableOptions } from "../printers/table-printer.js";
 import { TabWriter } from "../printers/tabwriter.js";
-import { kindPrefix, parseResourceArgs, qualifiedPlural } from "../resources.js";
+import { kindPrefix, parseResourceArgs } from "../resources.js";
 
 interface GetFlags {
   output?: string;
@@ -155,8 +155,9 @@ export async function runGet(ctx: Ctx, args: string[], flags: GetFlags): Promise
   if (failed) throw new CliError("", 1, true);
 }
 
-function noResources(ns: string | undefined, _requests: Request[]): string {
-  return ns ? `No resources found in ${ns} namespace.` : "No resources found";
+function noResources(ns: string | undefined, requests: Request[]): string {
+  const namespaced = requests.some((r) => r.type.namespaced);
+  return ns && namespaced ? `No resources found in ${ns} namespace.` : "No resources found";
 }
 
 async function tableFor(
@@ -284,14 +285,10 @@ async function watchGet(
     if (format.kind === "table") {
       const table = (ev.object as Table).kind === "Table" ? (ev.object as Table) : undefined;
       if (table) printRows(table);
-      else {
-        const { asTable } = await import("../api.js");
-        printRows(asTable(ev.object as KubeObject));
-      }
+      else printRows(asTable(ev.object as KubeObject));
     } else {
       ctx.out(printObjects(format, [withKind(ev.object as KubeObject, req.type)], true));
     }
   }
 }
 
-export { qualifiedPlural };

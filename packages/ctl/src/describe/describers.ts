@@ -136,8 +136,10 @@ export const describeDeployment: Describer = async (d, ctx) => {
   const revision = (rs: Json) => Number(rs.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
   const newest = all.length ? all.reduce((a, b) => (revision(b) > revision(a) ? b : a)) : undefined;
   const old = all.filter((rs) => rs !== newest && ((rs.spec?.replicas ?? 0) > 0 || (rs.status?.replicas ?? 0) > 0));
-  w.write(0, `OldReplicaSets:\t${replicaSetsText(old)}\n`);
-  w.write(0, `NewReplicaSet:\t${replicaSetsText(newest ? [newest] : [])}\n`);
+  if (all.length > 0) {
+    w.write(0, `OldReplicaSets:\t${replicaSetsText(old)}\n`);
+    w.write(0, `NewReplicaSet:\t${replicaSetsText(newest ? [newest] : [])}\n`);
+  }
   describeEvents(w, ctx.events, ctx.now);
   return w.toString();
 };
@@ -177,7 +179,7 @@ export const describeService: Describer = async (svc, ctx) => {
   w.write(0, `Selector:\t${formatLabelMap(spec.selector)}\n`);
   w.write(0, `Type:\t${spec.type ?? "ClusterIP"}\n`);
   if (spec.ipFamilyPolicy) w.write(0, `IP Family Policy:\t${spec.ipFamilyPolicy}\n`);
-  if (spec.ipFamilies?.length) w.write(0, `IP Families:\t${spec.ipFamilies.join(",")}\n`);
+  w.write(0, `IP Families:\t${spec.ipFamilies?.length ? spec.ipFamilies.join(",") : "<none>"}\n`);
   w.write(0, `IP:\t${spec.clusterIP ?? ""}\n`);
   if (spec.clusterIPs?.length) w.write(0, `IPs:\t${spec.clusterIPs.join(",")}\n`);
   if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(",")}\n`);
@@ -195,7 +197,7 @@ export const describeService: Describer = async (svc, ctx) => {
     w.write(0, `Port:\t${name}\t${p.port}/${protocol}\n`);
     w.write(0, `TargetPort:\t${p.targetPort ?? p.port}/${protocol}\n`);
     if (p.nodePort) w.write(0, `NodePort:\t${name}\t${p.nodePort}/${protocol}\n`);
-    w.write(0, `Endpoints:\t${formatEndpoints(endpoints, p.name ?? "")}\n`);
+    w.write(0, `Endpoints:\t${formatEndpoints(endpoints, p.name ?? "") || "<none>"}\n`);
   }
   w.write(0, `Session Affinity:\t${spec.sessionAffinity ?? "None"}\n`);
   if (spec.externalTrafficPolicy) w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
@@ -224,8 +226,7 @@ export const describeNamespace: Describer = async (ns) => {
   printLabels(w, "Labels", ns.metadata.labels);
   printAnnotations(w, "Annotations", ns.metadata.annotations);
   w.write(0, `Status:\t${ns.status?.phase ?? "Active"}\n`);
-  w.write(0, "\nNo resource quota.\n");
-  w.write(0, "\nNo LimitRange resource.\n");
+  // kubectl adds quota and limit-range sections when the server serves those kinds; minik8s does not.
   return w.toString();
 };
 
