@@ -38,7 +38,9 @@ describe("LeaderElector", () => {
       leaseDurationMs: 15_000,
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
-      onStartedLeading: () => events.push(`${identity} leads`),
+      onStartedLeading: () => {
+        events.push(`${identity} leads`);
+      },
       onStoppedLeading: () => events.push(`${identity} stops`),
       onNewLeader: (leader) => events.push(`${identity} sees ${leader}`),
       ...extra,

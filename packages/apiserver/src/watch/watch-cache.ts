@@ -248,7 +248,7 @@ export class WatchCache {
         return;
       }
       if (isStoreError(failure, "WatcherTooSlow")) {
-        this.log?.debug(
+        this.log?.info(
           { prefix: this.prefix, revision: this.applied },
           "watch cache fell behind the store; resuming",
         );
@@ -328,7 +328,7 @@ export class WatchCache {
     this.ready = true;
     const gone = tooOldResourceVersion(lost, listed.revision);
     for (const watcher of [...this.watchers]) watcher.terminate(gone);
-    this.log?.info(
+    this.log?.debug(
       { prefix: this.prefix, revision: listed.revision, objects: this.objects.size, relisted: wasReady },
       "watch cache listed",
     );
