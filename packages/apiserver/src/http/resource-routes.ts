@@ -80,6 +80,7 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
       return send(200, await storage.get(namespace, name));
 
     case "list": {
+      validateListOptions(query);
       const selectors = parseSelectors(kind, query);
       const list = await storage.list(namespace, {
         ...selectors,
@@ -264,6 +265,24 @@ export function parseSelectors(kind: KindInfo, query: URLSearchParams): Selector
     selectors.fieldSelector = parsed;
   }
   return selectors;
+}
+
+/** Kubernetes' ValidateListOptions: a resourceVersionMatch needs a resourceVersion it can apply to. */
+function validateListOptions(query: URLSearchParams): void {
+  const match = query.get("resourceVersionMatch");
+  if (!match) return;
+  const rv = query.get("resourceVersion");
+  const forbid = (message: string, reason = "FieldValueForbidden") => {
+    throw errors.invalid("ListOptions", "meta.k8s.io", "", [
+      { reason, field: "resourceVersionMatch", message: `resourceVersionMatch: ${message}` },
+    ]);
+  };
+  if (match !== "Exact" && match !== "NotOlderThan") {
+    forbid(`Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan"`, "FieldValueNotSupported");
+  }
+  if (!rv) forbid("Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+  if (query.get("continue")) forbid("Forbidden: resourceVersionMatch is forbidden when continue is provided");
+  if (match === "Exact" && rv === "0") forbid('Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
 }
 
 function patchTypeOf(request: FastifyRequest): PatchType {

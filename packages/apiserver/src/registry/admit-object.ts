@@ -7,8 +7,8 @@ import {
   decodeObject,
   errors,
   statusCauseOf,
-  validateObject,
-  validateUpdate,
+  validateDecoded,
+  validateDecodedUpdate,
 } from "@minik8s/api";
 import type { ApiObject } from "../watch/watch-event.js";
 
@@ -66,7 +66,11 @@ export function decodeBody(
 /** Defaults, then validation: every problem at once, as one 422 with a cause per field. */
 export function defaultAndValidate(info: KindInfo, obj: ApiObject, old?: ApiObject): ApiObject {
   const defaulted = applyDefaults(obj as never) as ApiObject;
-  const problems = [...validateObject(defaulted as never), ...(old ? validateUpdate(defaulted as never, old as never) : [])];
+  // Bodies were decoded against their schema already; only the kind's rules are left to check.
+  const problems = [
+    ...validateDecoded(defaulted as never),
+    ...(old ? validateDecodedUpdate(defaulted as never, old as never) : []),
+  ];
   if (problems.length > 0) throw invalidFrom(info, defaulted.metadata?.name ?? "", problems);
   return defaulted;
 }

@@ -23,9 +23,9 @@ export function newUid(): string {
 }
 
 /** The parts of an object that are not metadata or status: what `generation` counts changes of. */
-export function specOf(obj: ApiObject): string {
+export function specOf(obj: ApiObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 export function metadataOf(obj: ApiObject): NonNullable<ApiObject["metadata"]> {

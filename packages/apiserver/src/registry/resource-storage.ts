@@ -412,13 +412,15 @@ export class ResourceStorage {
       meta.finalizers = was.finalizers;
       meta.ownerReferences = was.ownerReferences;
     }
-    if ("spec" in next) {
-      const previous = typeof was.generation === "number" ? was.generation : 1;
-      meta.generation = specOf(next) === specOf(current) ? previous : previous + 1;
-    }
+    const previous = typeof was.generation === "number" ? was.generation : 1;
+    if ("spec" in next) meta.generation = previous;
     for (const field of Object.keys(meta)) if (meta[field] === undefined) delete meta[field];
     // A binding sets spec.nodeName, which no update may change: it is checked on its own terms.
-    return defaultAndValidate(this.info, next, subresource === "binding" ? undefined : current);
+    const admitted = defaultAndValidate(this.info, next, subresource === "binding" ? undefined : current);
+    // Compared after defaulting and by value: a body that differs only in key order or in
+    // defaults it left out is the same spec.
+    if ("spec" in admitted && !deepEqual(specOf(admitted), specOf(current))) admitted.metadata!.generation = previous + 1;
+    return admitted;
   }
 
   private async writeUpdate(key: string, next: ApiObject, current: ApiObject, stored: StoredObject): Promise<ApiObject> {

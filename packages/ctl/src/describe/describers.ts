@@ -41,7 +41,7 @@ export const describePod: Describer = async (pod, ctx) => {
   w.write(0, `Namespace:\t${pod.metadata.namespace}\n`);
   if (spec.priority !== undefined && spec.priority !== null) w.write(0, `Priority:\t${spec.priority}\n`);
   if (spec.priorityClassName) w.write(0, `Priority Class Name:\t${spec.priorityClassName}\n`);
-  w.write(0, `Service Account:\t${spec.serviceAccountName ?? ""}\n`);
+  if (spec.serviceAccountName) w.write(0, `Service Account:\t${spec.serviceAccountName}\n`);
   w.write(0, spec.nodeName ? `Node:\t${spec.nodeName}/${status.hostIP ?? ""}\n` : "Node:\t<none>\n");
   if (status.startTime) w.write(0, `Start Time:\t${rfc1123z(status.startTime)}\n`);
   printLabels(w, "Labels", pod.metadata.labels);

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench:apiserver`: single-object writes through the REST API with 100 concurrent
+ * clients (creates/s, p50/p99 latency), then LIST of 10,000 pods.
+ *
+ * The apiserver runs as its own process (`minik8s apiserver`, built by `npm run build`) so the
+ * load generator does not share its event loop; both share this machine's cores.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { median, percentile, report } from "./lib/report.js";
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
+const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 5);
+const LIST_PODS = Number(process.env.BENCH_LIST_PODS ?? 10_000);
+const LIST_RUNS = 7;
+const PORT = Number(process.env.BENCH_PORT ?? 16_500);
+const MAIN = fileURLToPath(new URL("../packages/minik8s/dist/main.js", import.meta.url));
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: PORT,
+        method,
+        path,
+        agent,
+        headers: payload
+          ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
+          : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+async function startServer(dataDir: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [MAIN, "apiserver", "--data-dir", dataDir, "--listen", `127.0.0.1:${PORT}`, "--log-level", "warn"],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await request("GET", "/readyz")).status === 200) {
+        // readyz answers once routes exist; the namespaces follow a moment later.
+        if ((await request("GET", "/api/v1/namespaces/default")).status === 200) return child;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the apiserver did not answer on 127.0.0.1:${PORT} within 30 s (is it built? npm run build)`);
+}
+
+function pod(namespace: string, name: string) {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace, labels: { app: "bench", shard: String(name.length % 7) } },
+    spec: {
+      containers: [
+        {
+          name: "app",
+          image: "minik8s/busybox:1",
+          command: ["sleep", "3600"],
+          resources: { requests: { cpu: "100m", memory: "64Mi" } },
+        },
+      ],
+    },
+  };
+}
+
+async function createNamespace(name: string): Promise<void> {
+  const res = await request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  if (res.status !== 201) throw new Error(`creating namespace ${name}: HTTP ${res.status} ${res.text}`);
+}
+
+/** CLIENTS loops creating pods for WRITE_SECONDS; returns each request's latency. */
+async function writeLoad(): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+  await createNamespace("bench-writes");
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const until = started + WRITE_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const t0 = performance.now();
+        const res = await request("POST", "/api/v1/namespaces/bench-writes/pods", pod("bench-writes", `w-${client}-${i}`));
+        latencies.push(performance.now() - t0);
+        if (res.status !== 201) errors++;
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000, errors };
+}
+
+async function fillPods(namespace: string, count: number): Promise<void> {
+  await createNamespace(namespace);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < count) {
+        const i = next++;
+        const res = await request("POST", `/api/v1/namespaces/${namespace}/pods`, pod(namespace, `p-${i}`));
+        if (res.status !== 201) throw new Error(`creating pod ${i}: HTTP ${res.status} ${res.text}`);
+      }
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "minik8s-bench-apiserver-"));
+  const server = await startServer(dataDir);
+  try {
+    console.log(`writes: ${CLIENTS} concurrent clients creating pods for ${WRITE_SECONDS} s ...`);
+    const writes = await writeLoad();
+    const sorted = [...writes.latencies].sort((a, b) => a - b);
+    const writesPerSecond = Math.round(writes.latencies.length / writes.seconds);
+    const p50 = percentile(sorted, 50);
+    const p99 = percentile(sorted, 99);
+    console.log(
+      `  ${writes.latencies.length} creates in ${writes.seconds.toFixed(1)} s: ${writesPerSecond}/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${writes.errors} errors`,
+    );
+
+    console.log(`list: creating ${LIST_PODS} pods in one namespace ...`);
+    await fillPods("bench-list", LIST_PODS);
+    const listTimes: number[] = [];
+    for (let i = 0; i < LIST_RUNS; i++) {
+      const t0 = performance.now();
+      const res = await request("GET", "/api/v1/namespaces/bench-list/pods");
+      listTimes.push(performance.now() - t0);
+      const items = (JSON.parse(res.text) as { items: unknown[] }).items.length;
+      if (items !== LIST_PODS) throw new Error(`LIST returned ${items} pods, want ${LIST_PODS}`);
+    }
+    const listMs = median(listTimes);
+    console.log(`  LIST of ${LIST_PODS} pods: median ${listMs.toFixed(1)} ms over ${LIST_RUNS} runs`);
+
+    const markdown = `
+## apiserver (\`npm run bench:apiserver\`)
+
+The apiserver as its own process on 127.0.0.1, the load from another; both share this machine's
+2 cores. Writes are pod creates (a ~400-byte pod), each acknowledged after its fsync.
+
+| figure | result | goal |
+| --- | --- | --- |
+| creates/s, ${CLIENTS} concurrent clients | ${writesPerSecond} | ≥ 5,000 |
+| create latency p50 / p99 | ${p50.toFixed(1)} ms / ${p99.toFixed(1)} ms | p99 < 50 ms |
+| LIST of ${LIST_PODS} pods (median of ${LIST_RUNS}) | ${listMs.toFixed(1)} ms | < 200 ms |
+`;
+    report("apiserver", markdown, {
+      clients: CLIENTS,
+      createsPerSecond: writesPerSecond,
+      createP50Ms: Number(p50.toFixed(2)),
+      createP99Ms: Number(p99.toFixed(2)),
+      writeErrors: writes.errors,
+      listPods: LIST_PODS,
+      listMedianMs: Number(listMs.toFixed(2)),
+    });
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    agent.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
