@@ -261,7 +261,8 @@ export class Client {
   ): Promise<WatchStream<T>> {
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort();
-    opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    if (opts.signal?.aborted) controller.abort();
+    else opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
     const request: RequestOptions = {
       path: resourcePath(kind, { namespace: opts.namespace }),
       query: {

@@ -62,7 +62,7 @@ describe("TLS", () => {
       { cert: pem.serverCert, key: pem.serverKey, ca: pem.ca, requestCert: true, rejectUnauthorized: false },
       (req, res) => {
         const peer = (req.socket as TLSSocket).getPeerCertificate();
-        seen.push({ cn: peer?.subject?.CN, authorization: req.headers.authorization });
+        seen.push({ cn: String(peer?.subject?.CN), authorization: req.headers.authorization });
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: "n1" } }));
       },

@@ -25,7 +25,12 @@ export function namespaceFor(info: KindInfo, ns: string | undefined): string | u
   return info.namespaced ? ns : undefined;
 }
 
-export function getObject(cluster: Cluster, info: KindInfo, ns: string | undefined, name: string): Promise<KubeObject> {
+export function getObject(
+  cluster: Cluster,
+  info: KindInfo,
+  ns: string | undefined,
+  name: string,
+): Promise<KubeObject> {
   return cluster.request<KubeObject>({ path: resourcePath(info, namespaceFor(info, ns), name) });
 }
 

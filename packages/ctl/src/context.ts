@@ -36,7 +36,11 @@ export interface GlobalFlags extends ConnectionFlags {
 export interface Deps {
   io: Io;
   /** Replaces the HTTP connection, e.g. with a fake in unit tests. */
-  cluster?: (config: { server: string; token?: string | undefined; timeoutMs?: number | undefined }) => Cluster;
+  cluster?: (config: {
+    server: string;
+    token?: string | undefined;
+    timeoutMs?: number | undefined;
+  }) => Cluster;
 }
 
 /** What every command gets: its streams, the flags in effect and a lazily opened cluster. */
@@ -84,7 +88,11 @@ export class Ctx {
   get cluster(): Cluster {
     if (!this.clusterValue) {
       const cfg = this.config();
-      const connection = { server: cfg.server, token: cfg.token, timeoutMs: parseTimeout(this.flags.requestTimeout) };
+      const connection = {
+        server: cfg.server,
+        token: cfg.token,
+        timeoutMs: parseTimeout(this.flags.requestTimeout),
+      };
       this.clusterValue = this.deps.cluster ? this.deps.cluster(connection) : new HttpCluster(connection);
     }
     return this.clusterValue;

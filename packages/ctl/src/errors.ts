@@ -17,7 +17,8 @@ export class CliError extends Error {
 
 /** The message kubectl prints for an error, as its `cmdutil.CheckErr` does. */
 export function formatError(err: unknown): string {
-  if (err instanceof CliError) return err.raw || err.message.startsWith("error: ") ? err.message : `error: ${err.message}`;
+  if (err instanceof CliError)
+    return err.raw || err.message.startsWith("error: ") ? err.message : `error: ${err.message}`;
   if (err instanceof StatusError) return formatStatusError(err);
   if (err instanceof ConnectionError || err instanceof ConfigError) return err.message;
   if (err instanceof Error) return err.message.startsWith("error: ") ? err.message : `error: ${err.message}`;

@@ -72,10 +72,13 @@ export function loadMerged(paths: string[]): KubeConfig {
   const merged = emptyConfig();
   for (const path of paths) {
     const cfg = readConfigFile(path);
-    if (!merged["current-context"] && cfg["current-context"]) merged["current-context"] = cfg["current-context"];
-    for (const c of cfg.clusters) if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
+    if (!merged["current-context"] && cfg["current-context"])
+      merged["current-context"] = cfg["current-context"];
+    for (const c of cfg.clusters)
+      if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
     for (const u of cfg.users) if (!merged.users.some((x) => x.name === u.name)) merged.users.push(u);
-    for (const c of cfg.contexts) if (!merged.contexts.some((x) => x.name === c.name)) merged.contexts.push(c);
+    for (const c of cfg.contexts)
+      if (!merged.contexts.some((x) => x.name === c.name)) merged.contexts.push(c);
   }
   return merged;
 }
@@ -139,7 +142,8 @@ export function resolveConfig(flags: ConnectionFlags, env = process.env): Resolv
   const cfg = loadMerged(kubeconfigPaths(flags.kubeconfig, env));
   const contextName = flags.context ?? cfg["current-context"];
   const context = cfg.contexts.find((c) => c.name === contextName)?.context;
-  if (flags.context && !context) throw new ConfigError(`context was not found for specified context: ${flags.context}`);
+  if (flags.context && !context)
+    throw new ConfigError(`context was not found for specified context: ${flags.context}`);
   const clusterName = flags.cluster ?? context?.cluster;
   const cluster = cfg.clusters.find((c) => c.name === clusterName)?.cluster;
   const userName = flags.user ?? context?.user;

@@ -44,7 +44,10 @@ export async function readManifests(
       out.push(...parseManifests(text, "STDIN"));
     } else if (/^https?:\/\//.test(path)) {
       const res = await fetch(path);
-      if (!res.ok) throw new CliError(`unable to read URL "${path}", server reported ${res.status} ${res.statusText}, status code=${res.status}`);
+      if (!res.ok)
+        throw new CliError(
+          `unable to read URL "${path}", server reported ${res.status} ${res.statusText}, status code=${res.status}`,
+        );
       out.push(...parseManifests(await res.text(), path));
     } else {
       for (const file of expandPath(path, opts.recursive ?? false)) {
@@ -59,7 +62,9 @@ function expandPath(path: string, recursive: boolean): string[] {
   if (!existsSync(path)) throw new CliError(`the path "${path}" does not exist`);
   if (!statSync(path).isDirectory()) return [path];
   const files: string[] = [];
-  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const full = join(path, entry.name);
     if (entry.isDirectory()) {
       if (recursive) files.push(...expandPath(full, true));
@@ -82,10 +87,14 @@ export function parseManifests(text: string, source: string): Manifest[] {
     const value = doc.toJS() as unknown;
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value)) {
-      throw new CliError(`error validating "${source}": error validating data: the document is not an object`);
+      throw new CliError(
+        `error validating "${source}": error validating data: the document is not an object`,
+      );
     }
     for (const object of flattenList(value as KubeObject)) {
-      const missing = [!object.apiVersion && "apiVersion not set", !object.kind && "kind not set"].filter(Boolean);
+      const missing = [!object.apiVersion && "apiVersion not set", !object.kind && "kind not set"].filter(
+        Boolean,
+      );
       if (missing.length > 0) {
         throw new CliError(
           `error validating "${source}": error validating data: [${missing.join(", ")}]; if you choose to ignore these errors, turn validation off with --validate=false`,

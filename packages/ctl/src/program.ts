@@ -1,6 +1,5 @@
 import { MINIK8S_VERSION } from "@minik8s/api";
 import { Command, CommanderError, Option } from "commander";
-import { registerAnnotate, registerLabel } from "./commands/label.js";
 import { registerApiResources } from "./commands/api-resources.js";
 import { registerApply } from "./commands/apply.js";
 import { registerCompletion } from "./commands/completion.js";
@@ -11,6 +10,7 @@ import { registerDescribe } from "./commands/describe.js";
 import { registerEdit } from "./commands/edit.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerGet } from "./commands/get.js";
+import { registerAnnotate, registerLabel } from "./commands/label.js";
 import { registerReplace } from "./commands/replace.js";
 import { registerScale } from "./commands/scale.js";
 import { registerVersion } from "./commands/version.js";
@@ -73,7 +73,8 @@ export async function runMkctl(argv: string[], deps: Deps = { io: processIo() })
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return 0;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0)
+        return 0;
       if (err.code === "commander.executeSubCommandAsync" || err.code === "commander.help") return 0;
       return 1;
     }

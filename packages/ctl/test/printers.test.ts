@@ -23,7 +23,9 @@ const podTable: Table = {
   rows: [
     {
       cells: ["web-7d4b9c8f5-abcde", "1/1", "Running", "0", "5m", "10.244.0.5", "<none>"],
-      object: { metadata: { name: "web-7d4b9c8f5-abcde", namespace: "default", labels: { app: "web", tier: "a" } } },
+      object: {
+        metadata: { name: "web-7d4b9c8f5-abcde", namespace: "default", labels: { app: "web", tier: "a" } },
+      },
     },
     {
       cells: ["db", "0/1", "Pending", "2 (3m ago)", "12s", null, "<none>"],
@@ -43,12 +45,21 @@ describe("table printer", () => {
 
   it("shows priority-1 columns only when wide, and nil cells as empty", () => {
     const text = printTable(podTable, { wide: true });
-    expect(text.split("\n")[0]).toBe("NAME                  READY   STATUS    RESTARTS     AGE   IP           NOMINATED NODE");
-    expect(text.split("\n")[2]).toBe("db                    0/1     Pending   2 (3m ago)   12s                <none>");
+    expect(text.split("\n")[0]).toBe(
+      "NAME                  READY   STATUS    RESTARTS     AGE   IP           NOMINATED NODE",
+    );
+    expect(text.split("\n")[2]).toBe(
+      "db                    0/1     Pending   2 (3m ago)   12s                <none>",
+    );
   });
 
   it("adds NAMESPACE first, LABELS last and kind prefixes as kubectl does", () => {
-    const text = printTable(podTable, { withNamespace: true, showLabels: true, kindPrefix: "pod", noHeaders: true });
+    const text = printTable(podTable, {
+      withNamespace: true,
+      showLabels: true,
+      kindPrefix: "pod",
+      noHeaders: true,
+    });
     expect(text).toBe(
       "default   pod/web-7d4b9c8f5-abcde   1/1   Running   0            5m    app=web,tier=a\n" +
         "prod      pod/db                    0/1   Pending   2 (3m ago)   12s   <none>\n",
@@ -81,10 +92,28 @@ const deployments = {
   items: [
     {
       metadata: { name: "web", labels: { app: "web" } },
-      spec: { replicas: 3, template: { spec: { containers: [{ name: "a", image: "nginx" }, { name: "b", image: "redis" }] } } },
-      status: { conditions: [{ type: "Available", status: "True" }, { type: "Progressing", status: "False" }] },
+      spec: {
+        replicas: 3,
+        template: {
+          spec: {
+            containers: [
+              { name: "a", image: "nginx" },
+              { name: "b", image: "redis" },
+            ],
+          },
+        },
+      },
+      status: {
+        conditions: [
+          { type: "Available", status: "True" },
+          { type: "Progressing", status: "False" },
+        ],
+      },
     },
-    { metadata: { name: "api" }, spec: { replicas: 1, template: { spec: { containers: [{ name: "c", image: "node" }] } } } },
+    {
+      metadata: { name: "api" },
+      spec: { replicas: 1, template: { spec: { containers: [{ name: "c", image: "node" }] } } },
+    },
   ],
 };
 
@@ -93,13 +122,17 @@ describe("jsonpath", () => {
     expect(new JsonPath("{.items[*].metadata.name}").execute(deployments)).toBe("web api");
     expect(new JsonPath("{.items[0].spec.replicas}").execute(deployments)).toBe("3");
     expect(new JsonPath("{.items[-1:].metadata.name}").execute(deployments)).toBe("api");
-    expect(new JsonPath("{.items[0].spec.template.spec.containers[*].image}").execute(deployments)).toBe("nginx redis");
+    expect(new JsonPath("{.items[0].spec.template.spec.containers[*].image}").execute(deployments)).toBe(
+      "nginx redis",
+    );
   });
 
   it("ranges with literals and filters", () => {
     const p = new JsonPath('{range .items[*]}{.metadata.name}{"\\t"}{.spec.replicas}{"\\n"}{end}');
     expect(p.execute(deployments)).toBe("web\t3\napi\t1\n");
-    expect(new JsonPath('{.items[0].status.conditions[?(@.type=="Available")].status}').execute(deployments)).toBe("True");
+    expect(
+      new JsonPath('{.items[0].status.conditions[?(@.type=="Available")].status}').execute(deployments),
+    ).toBe("True");
     expect(new JsonPath("{..image}").execute(deployments)).toBe("nginx redis node");
   });
 
@@ -111,7 +144,9 @@ describe("jsonpath", () => {
 
 describe("custom columns", () => {
   it("prints one row per object with <none> for missing values and joins several", () => {
-    const cols = parseCustomColumns("NAME:.metadata.name,IMAGES:.spec.template.spec.containers[*].image,APP:metadata.labels.app");
+    const cols = parseCustomColumns(
+      "NAME:.metadata.name,IMAGES:.spec.template.spec.containers[*].image,APP:metadata.labels.app",
+    );
     expect(printCustomColumns(cols, deployments.items)).toBe(
       "NAME   IMAGES        APP\nweb    nginx,redis   web\napi    node          <none>\n",
     );
@@ -124,23 +159,37 @@ describe("custom columns", () => {
 
 describe("output formats", () => {
   it("wraps several objects in a List with sorted keys, like kubectl -o yaml", () => {
-    const text = printObjects(parseOutput("yaml"), [{ kind: "Pod", apiVersion: "v1", metadata: { name: "a" } }], false);
-    expect(text).toBe("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    const text = printObjects(
+      parseOutput("yaml"),
+      [{ kind: "Pod", apiVersion: "v1", metadata: { name: "a" } }],
+      false,
+    );
+    expect(text).toBe(
+      'apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: ""\n',
+    );
   });
 
   it("quotes strings YAML 1.1 would misread, as Go's yaml does", () => {
-    expect(toYaml({ t: "2024-01-01T00:00:00Z", y: "yes", n: "1" })).toBe('n: "1"\nt: "2024-01-01T00:00:00Z"\ny: "yes"\n');
+    expect(toYaml({ t: "2024-01-01T00:00:00Z", b: "yes", a: "1" })).toBe(
+      'a: "1"\nb: "yes"\nt: "2024-01-01T00:00:00Z"\n',
+    );
   });
 
   it("names objects kind.group/name", () => {
-    const text = printObjects(parseOutput("name"), [
-      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } },
-      { apiVersion: "v1", kind: "Service", metadata: { name: "web" } },
-    ], false);
+    const text = printObjects(
+      parseOutput("name"),
+      [
+        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } },
+        { apiVersion: "v1", kind: "Service", metadata: { name: "web" } },
+      ],
+      false,
+    );
     expect(text).toBe("deployment.apps/web\nservice/web\n");
   });
 
   it("refuses unknown formats with kubectl's list", () => {
-    expect(() => parseOutput("xml")).toThrow(/unable to match a printer suitable for the output format "xml"/);
+    expect(() => parseOutput("xml")).toThrow(
+      /unable to match a printer suitable for the output format "xml"/,
+    );
   });
 });

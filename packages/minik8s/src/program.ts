@@ -1,6 +1,7 @@
 import { MINIK8S_VERSION } from "@minik8s/api";
 import { Command } from "commander";
 import { registerApiserver } from "./commands/apiserver.js";
+import { registerUp } from "./commands/up.js";
 
 /** The `minik8s` launcher: one subcommand per daemon, registered from commands/. */
 export function buildProgram(): Command {
@@ -9,5 +10,6 @@ export function buildProgram(): Command {
     .version(MINIK8S_VERSION, "--version", "print the minik8s version")
     .showHelpAfterError();
   registerApiserver(program);
+  registerUp(program);
   return program;
 }

@@ -60,6 +60,9 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
   if (info.subresource && !kind.subresources.some((s) => s.name === info.subresource)) {
     throw new StatusError(404, "NotFound", `the server could not find the requested resource (${info.resource}/${info.subresource})`);
   }
+  if (!verbAllowed(kind, info)) {
+    throw errors.methodNotAllowed("the server does not allow this method on the requested resource");
+  }
   const namespace = kind.namespaced ? info.namespace : undefined;
   const dryRun = query.getAll("dryRun").includes("All");
   const fieldValidation = parseFieldValidation(query.get("fieldValidation") ?? undefined);
@@ -265,6 +268,19 @@ export function parseSelectors(kind: KindInfo, query: URLSearchParams): Selector
     selectors.fieldSelector = parsed;
   }
   return selectors;
+}
+
+/**
+ * Whether the path has a route for the verb, as Kubernetes installs them: POST on collections,
+ * PUT and PATCH on items, and on a subresource only the verbs it declares. Anything else is 405.
+ */
+function verbAllowed(kind: KindInfo, info: RequestInfo): boolean {
+  if (info.subresource) {
+    return kind.subresources.find((s) => s.name === info.subresource)?.verbs.includes(info.verb) ?? false;
+  }
+  if (info.verb === "create") return info.name === undefined;
+  if (info.verb === "update" || info.verb === "patch") return info.name !== undefined;
+  return true;
 }
 
 /** Kubernetes' ValidateListOptions: a resourceVersionMatch needs a resourceVersion it can apply to. */

@@ -1,4 +1,4 @@
-import { ClassicLevel } from "classic-level";
+import { type ChainedBatch, ClassicLevel } from "classic-level";
 import { CommitQueue } from "./commit-queue.js";
 import { collectEventLog, readEventLog } from "./event-log.js";
 import { EventRing } from "./event-ring.js";
@@ -41,7 +41,12 @@ const COMPACTION_STEP = 10_000;
  * LevelDB's memtable. The default (4 MB) turns into a level-0 table every few thousand writes,
  * and merging those tables is what limits sustained writes; a bigger one merges less often.
  */
-const LEVELDB_OPTIONS = { writeBufferSize: Number(process.env.TMP_WBS ?? 64) * 1024 * 1024, compression: process.env.TMP_COMP !== "0" }; // TMPHACK
+const LEVELDB_OPTIONS = {
+  writeBufferSize: Number(process.env.TMP_WBS ?? 4) * 1024 * 1024,
+  compression: process.env.TMP_COMP !== "0",
+}; // TMPHACK
+/** At most this many writes per LevelDB batch, so that a wave of writers fills two and pipelines. */
+const MAX_BATCH = Number(process.env.TMP_MAXB ?? 512); // TMPHACK
 
 /** A create, update or delete waiting for the committer. */
 interface Mutation {
@@ -53,6 +58,25 @@ interface Mutation {
   expectedRevision: number | undefined;
   resolve(object: StoredObject): void;
   reject(error: Error): void;
+}
+
+/** A batch between the committer's stages: prepared, written, published. */
+interface Batch {
+  accepted: Mutation[];
+  /** One per accepted mutation, in the same order. */
+  events: StoreEvent[];
+  refused: Array<{ m: Mutation; error: StoreError }>;
+  /** The batch's effect on each key it touches. */
+  staged: Map<string, Staged>;
+  /** The log entries, when some mutation was accepted. */
+  writes: ChainedBatch<ClassicLevel<string, string>, string, string> | undefined;
+  /** The last revision the batch assigned. */
+  revision: number;
+}
+
+/** A key's version after a batch; null when the batch deleted it. */
+interface Staged {
+  version: Version | null;
 }
 
 /** The state of a key at some revision: the current ones are kept in memory, past ones rebuilt. */
@@ -71,7 +95,21 @@ export class LevelStore implements WatchableStore {
   private readonly keys = new SortedKeys();
   private readonly ring: EventRing;
   private readonly hub = new WatchHub();
-  private readonly queue = new CommitQueue<Mutation>((batch) => this.commitBatch(batch));
+  private readonly queue = new CommitQueue<Mutation, Batch>(
+    {
+      prepare: (mutations) => this.prepare(mutations),
+      write: (batch) => this.write(batch),
+      publish: (batch, failure) => this.publish(batch, failure),
+    },
+    MAX_BATCH,
+  );
+  /**
+   * What the batches prepared but not yet published do to each key they touch: the next batch
+   * is validated against it (the pipeline in commit-queue.ts), while reads see only `state`.
+   */
+  private readonly unpublished = new Map<string, Staged>();
+  /** The last revision handed out; `revision` is the last one published. */
+  private assigned: number;
   private readonly watchBufferSize: number;
   private readonly retainRevisions: number | undefined;
   /** Compactions run one after another, so m/compacted is written in increasing order. */
@@ -91,6 +129,7 @@ export class LevelStore implements WatchableStore {
     options: LevelStoreOptions,
   ) {
     this.compactedOnDisk = compacted;
+    this.assigned = revision;
     this.keys.reset(state.keys());
     this.ring = new EventRing(options.historyCacheSize ?? DEFAULT_HISTORY_CACHE_SIZE, revision);
     this.watchBufferSize = Math.max(1, options.watchBufferSize ?? DEFAULT_WATCH_BUFFER_SIZE);
@@ -245,36 +284,38 @@ export class LevelStore implements WatchableStore {
   }
 
   /**
-   * The committer. Validates each mutation against the committed state plus the earlier ones of
-   * the batch, assigns revisions, writes one log entry per mutation in one synchronous LevelDB
-   * batch, and only then makes the batch visible: memory, watchers, callers. No await but the one
-   * write, no read from disk: memory holds all that validation needs.
+   * The committer's first stage. Validates each mutation against the committed state plus the
+   * batches before it, assigns revisions and encodes one log entry per mutation: no read from
+   * disk, memory holds all that validation needs.
    */
-  private async commitBatch(batch: Mutation[]): Promise<void> {
+  private prepare(mutations: Mutation[]): Batch {
+    const batch: Batch = {
+      accepted: [],
+      events: [],
+      refused: [],
+      staged: new Map(),
+      writes: undefined,
+      revision: this.assigned,
+    };
     if (this.failure) {
-      for (const m of batch) m.reject(this.failure);
-      return;
+      for (const m of mutations) batch.refused.push({ m, error: this.failure });
+      return batch;
     }
-    /** The batch's effect on each key it touches; null for a delete. */
-    const staged = new Map<string, Version | null>();
-    const writes = this.db.batch();
-    const accepted: Mutation[] = [];
-    const events: StoreEvent[] = [];
-    const refused: Array<{ m: Mutation; error: StoreError }> = [];
-    let revision = this.revision;
-    for (const m of batch) {
-      const stagedVersion = staged.get(m.key);
-      const current = stagedVersion === undefined ? this.state.get(m.key) : (stagedVersion ?? undefined);
+    let revision = this.assigned;
+    for (const m of mutations) {
+      const pending = this.unpublished.get(m.key);
+      const current = pending === undefined ? this.state.get(m.key) : (pending.version ?? undefined);
       const error = refusal(m, current);
       if (error) {
-        refused.push({ m, error });
+        batch.refused.push({ m, error });
         continue;
       }
       revision++;
       let event: StoreEvent;
+      let version: Version | null;
       if (m.type === "delete") {
         const prev = current!;
-        staged.set(m.key, null);
+        version = null;
         event = {
           type: "delete",
           key: m.key,
@@ -286,42 +327,58 @@ export class LevelStore implements WatchableStore {
         };
       } else {
         const createRevision = current?.createRevision ?? revision;
-        staged.set(m.key, { value: m.value!, createRevision, modRevision: revision });
+        version = { value: m.value!, createRevision, modRevision: revision };
         event = { type: m.type, key: m.key, value: m.value!, revision, createRevision };
         if (current) {
           event.prevValue = current.value;
           event.prevModRevision = current.modRevision;
         }
       }
-      writes.put(
+      const staged: Staged = { version };
+      batch.staged.set(m.key, staged);
+      this.unpublished.set(m.key, staged);
+      batch.writes ??= this.db.batch();
+      batch.writes.put(
         eventKey(revision),
         encodeRecord(m.type, m.key, event.createRevision, event.prevModRevision, m.json),
       );
-      accepted.push(m);
-      events.push(event);
+      batch.accepted.push(m);
+      batch.events.push(event);
     }
+    batch.revision = revision;
+    this.assigned = revision;
+    return batch;
+  }
 
-    if (accepted.length === 0) await writes.close();
-    else {
-      try {
-        await writes.write({ sync: true });
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.failure = new StoreError("Unavailable", "", `write to the store failed, reopen it: ${message}`);
-        for (const m of accepted) m.reject(this.failure);
-        for (const { m, error } of refused) m.reject(error);
-        return;
+  /** The second stage: one synchronous LevelDB batch, so that an acknowledged write survives. */
+  private async write(batch: Batch): Promise<void> {
+    await batch.writes?.write({ sync: true });
+  }
+
+  /** The last stage, once the batch is on disk: memory, watchers, then callers. */
+  private publish(batch: Batch, failure: { error: unknown } | undefined): void {
+    if (failure) {
+      const { error } = failure;
+      const message = error instanceof Error ? error.message : String(error);
+      this.failure ??= new StoreError("Unavailable", "", `write to the store failed, reopen it: ${message}`);
+      for (const m of batch.accepted) m.reject(this.failure);
+      for (const { m } of batch.refused) m.reject(this.failure);
+      return;
+    }
+    for (const [key, staged] of batch.staged) {
+      if (this.unpublished.get(key) === staged) this.unpublished.delete(key);
+      const version = staged.version;
+      if (version) {
+        if (!this.state.has(key)) this.keys.insert(key);
+        this.state.set(key, version);
+      } else if (this.state.delete(key)) {
+        this.keys.remove(key);
       }
-      for (const [key, version] of staged) {
-        if (version) {
-          if (!this.state.has(key)) this.keys.insert(key);
-          this.state.set(key, version);
-        } else if (this.state.delete(key)) {
-          this.keys.remove(key);
-        }
-      }
+    }
+    const { accepted, events } = batch;
+    if (accepted.length > 0) {
       for (const event of events) this.ring.push(event);
-      this.revision = revision;
+      this.revision = batch.revision;
       this.hub.publish(events);
       for (let i = 0; i < accepted.length; i++) {
         const event = events[i]!;
@@ -334,7 +391,7 @@ export class LevelStore implements WatchableStore {
       }
       this.compactIfDue();
     }
-    for (const { m, error } of refused) m.reject(error);
+    for (const { m, error } of batch.refused) m.reject(error);
   }
 
   private compactIfDue(): void {

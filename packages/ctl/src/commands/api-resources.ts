@@ -29,10 +29,16 @@ export function registerApiResources(program: Command): void {
     .summary("Print the supported API resources on the server")
     .description("Print the supported API resources on the server, from its discovery documents.")
     .option("-o, --output <format>", "Output format. One of: (wide, name)")
-    .option("--namespaced <bool>", "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default")
+    .option(
+      "--namespaced <bool>",
+      "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default",
+    )
     .option("--api-group <group>", "Limit to resources in the specified API group")
     .option("--no-headers", "When using the default or custom-column output format, don't print headers")
-    .option("--sort-by <field>", "If non-empty, sort list of resources using specified field. One of (name, kind)")
+    .option(
+      "--sort-by <field>",
+      "If non-empty, sort list of resources using specified field. One of (name, kind)",
+    )
     .action(async (flags: Flags, cmd: Command) => runApiResources(ctxOf(cmd), flags));
 }
 
@@ -58,7 +64,13 @@ export async function discover(ctx: Ctx): Promise<ApiResource[]> {
   };
   const core = await ctx.cluster.request<{ versions?: string[] }>({ path: "/api" });
   for (const v of core.versions ?? ["v1"]) add(v, await ctx.cluster.request({ path: `/api/${v}` }));
-  const groups = await ctx.cluster.request<{ groups?: { name: string; preferredVersion?: { groupVersion: string }; versions: { groupVersion: string }[] }[] }>({
+  const groups = await ctx.cluster.request<{
+    groups?: {
+      name: string;
+      preferredVersion?: { groupVersion: string };
+      versions: { groupVersion: string }[];
+    }[];
+  }>({
     path: "/apis",
   });
   for (const g of groups.groups ?? []) {
@@ -86,7 +98,8 @@ async function runApiResources(ctx: Ctx, flags: Flags): Promise<void> {
       categories: [...k.categories],
     }));
   }
-  if (flags.namespaced !== undefined) resources = resources.filter((r) => r.namespaced === (flags.namespaced !== "false"));
+  if (flags.namespaced !== undefined)
+    resources = resources.filter((r) => r.namespaced === (flags.namespaced !== "false"));
   if (flags.apiGroup !== undefined) resources = resources.filter((r) => r.group === flags.apiGroup);
   // kubectl lists groups in discovery order and resources by name within each.
   const order = [...new Set(resources.map((r) => r.group))];
@@ -100,7 +113,14 @@ async function runApiResources(ctx: Ctx, flags: Flags): Promise<void> {
   }
   const wide = flags.output === "wide";
   if (flags.output && !wide) throw new CliError(`--output ${flags.output} is not available`);
-  const header = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", ...(wide ? ["VERBS", "CATEGORIES"] : [])];
+  const header = [
+    "NAME",
+    "SHORTNAMES",
+    "APIVERSION",
+    "NAMESPACED",
+    "KIND",
+    ...(wide ? ["VERBS", "CATEGORIES"] : []),
+  ];
   const rows = resources.map((r) => [
     r.name,
     r.shortNames.join(","),

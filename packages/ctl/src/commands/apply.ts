@@ -1,21 +1,15 @@
-import {
-  type JsonValue,
-  createThreeWayMergePatch,
-  isConflict,
-  isNotFound,
-  patchMetaFor,
-} from "@minik8s/api";
+import { createThreeWayMergePatch, isConflict, isNotFound, type JsonValue, patchMetaFor } from "@minik8s/api";
 import { type Command, Option } from "commander";
 import { stringify } from "yaml";
 import type { Cluster } from "../cluster.js";
 import { type Ctx, ctxOf } from "../context.js";
 import { CliError, formatError } from "../errors.js";
-import { whenDoing } from "./create.js";
 import { sortKeys } from "../kubeconfig.js";
 import { type KubeObject, readManifests } from "../manifests.js";
-import { displayName, type DryRun, dryRunSuffix, parseDryRun, type Target, targetOf } from "../objects.js";
+import { type DryRun, displayName, dryRunSuffix, parseDryRun, type Target, targetOf } from "../objects.js";
 import { parseOutput, printObjects } from "../printers/output.js";
 import { resourcePath } from "../resources.js";
+import { whenDoing } from "./create.js";
 
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const FIELD_MANAGER = "kubectl-client-side-apply";
@@ -37,14 +31,15 @@ export function registerApply(program: Command): void {
     .description(
       "Apply a configuration to a resource by file name or stdin. The resource is created if it does not exist; otherwise the changes since the last apply are patched in (client-side apply, as kubectl).",
     )
-    .requiredOption("-f, --filename <file...>", "The files, directories or URLs that contain the configuration to apply (- for stdin)")
+    .requiredOption(
+      "-f, --filename <file...>",
+      "The files, directories or URLs that contain the configuration to apply (- for stdin)",
+    )
     .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
     .option("--server-side", "If true, apply runs in the server instead of the client")
     .option("--force-conflicts", "If true, server-side apply will force the changes against conflicts")
     .option("--field-manager <name>", "Name of the manager used to track field ownership")
-    .addOption(
-      new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"),
-    )
+    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
     .option("-o, --output <format>", "Output format: json, yaml, name")
     .action(async (flags: ApplyFlags, cmd: Command) => {
       await runApply(ctxOf(cmd), flags);
@@ -108,8 +103,16 @@ export function applyPatchFor(object: KubeObject, live: KubeObject): Record<stri
     }
   }
   const meta = patchMetaFor(object.apiVersion ?? "", object.kind ?? "");
-  const result = createThreeWayMergePatch(original, modified as JsonValue, live as unknown as JsonValue, meta);
-  if (!result.ok) throw new CliError(`cannot compute the patch for ${object.kind} "${object.metadata?.name}": ${result.error.message}`);
+  const result = createThreeWayMergePatch(
+    original,
+    modified as JsonValue,
+    live as unknown as JsonValue,
+    meta,
+  );
+  if (!result.ok)
+    throw new CliError(
+      `cannot compute the patch for ${object.kind} "${object.metadata?.name}": ${result.error.message}`,
+    );
   return Object.keys(result.value).length === 0 ? undefined : (result.value as Record<string, unknown>);
 }
 
@@ -134,7 +137,11 @@ async function clientSideApply(
       const created = await cluster.request<KubeObject>({
         method: "POST",
         path: resourcePath(info, namespace),
-        query: { fieldManager: FIELD_MANAGER, fieldValidation: "Strict", dryRun: dryRun === "server" ? "All" : undefined },
+        query: {
+          fieldManager: FIELD_MANAGER,
+          fieldValidation: "Strict",
+          dryRun: dryRun === "server" ? "All" : undefined,
+        },
         body: modified,
       });
       return { verb: "created", result: created };
@@ -151,7 +158,11 @@ async function clientSideApply(
       const patched = await cluster.request<KubeObject>({
         method: "PATCH",
         path,
-        query: { fieldManager: FIELD_MANAGER, fieldValidation: "Strict", dryRun: dryRun === "server" ? "All" : undefined },
+        query: {
+          fieldManager: FIELD_MANAGER,
+          fieldValidation: "Strict",
+          dryRun: dryRun === "server" ? "All" : undefined,
+        },
         body: patch,
         contentType: "application/strategic-merge-patch+json",
       });
@@ -170,7 +181,10 @@ async function serverSideApply(
   dryRun: DryRun,
   flags: ApplyFlags,
 ): Promise<{ verb: string; result: KubeObject }> {
-  if (dryRun === "client") throw new CliError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+  if (dryRun === "client")
+    throw new CliError(
+      "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+    );
   const result = await cluster.request<KubeObject>({
     method: "PATCH",
     path: resourcePath(target.info, target.namespace, target.name),

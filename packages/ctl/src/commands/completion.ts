@@ -1,5 +1,5 @@
-import type { Command } from "commander";
 import { allKinds } from "@minik8s/api";
+import type { Command } from "commander";
 import { ctxOf } from "../context.js";
 import { CliError } from "../errors.js";
 
@@ -18,7 +18,8 @@ export function registerCompletion(program: Command): void {
         .flatMap((k) => [k.plural, ...k.shortNames])
         .join(" ");
       if (shell === "bash") ctxOf(cmd).out(bash(verbs, types));
-      else if (shell === "zsh") ctxOf(cmd).out(`#compdef mkctl\nautoload -U +X bashcompinit && bashcompinit\n${bash(verbs, types)}`);
+      else if (shell === "zsh")
+        ctxOf(cmd).out(`#compdef mkctl\nautoload -U +X bashcompinit && bashcompinit\n${bash(verbs, types)}`);
       else throw new CliError(`Unsupported shell type "${shell}".`);
     });
 }

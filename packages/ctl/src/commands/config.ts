@@ -17,7 +17,7 @@ export function registerConfig(program: Command): void {
     .command("config")
     .summary("Modify kubeconfig files")
     .description(
-      "Modify kubeconfig files using subcommands like \"mkctl config set current-context my-context\".\n\nThe loading order follows these rules:\n  1. If the --kubeconfig flag is set, then only that file is loaded.\n  2. If $KUBECONFIG is set, it is a list of paths merged together.\n  3. Otherwise, ${HOME}/.kube/config is used.",
+      'Modify kubeconfig files using subcommands like "mkctl config set current-context my-context".\n\nThe loading order follows these rules:\n  1. If the --kubeconfig flag is set, then only that file is loaded.\n  2. If $KUBECONFIG is set, it is a list of paths merged together.\n  3. Otherwise, $HOME/.kube/config is used.',
     );
   config
     .command("view")
@@ -30,7 +30,13 @@ export function registerConfig(program: Command): void {
       let cfg = loadMerged(paths(ctx));
       if (flags.minify) cfg = minify(cfg, ctx.flags.context);
       if (!flags.raw) cfg = redact(cfg);
-      const doc = { ...cfg, clusters: nullIfEmpty(cfg.clusters), contexts: nullIfEmpty(cfg.contexts), users: nullIfEmpty(cfg.users), "current-context": cfg["current-context"] ?? "" };
+      const doc = {
+        ...cfg,
+        clusters: nullIfEmpty(cfg.clusters),
+        contexts: nullIfEmpty(cfg.contexts),
+        users: nullIfEmpty(cfg.users),
+        "current-context": cfg["current-context"] ?? "",
+      };
       ctx.out(flags.output === "json" ? toJson(doc) : toYaml(doc));
     });
   config
@@ -55,7 +61,11 @@ export function registerConfig(program: Command): void {
         c.context.user ?? "",
         c.context.namespace ?? "",
       ]);
-      ctx.out(formatColumns(flags.headers ? [["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"], ...rows] : rows));
+      ctx.out(
+        formatColumns(
+          flags.headers ? [["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"], ...rows] : rows,
+        ),
+      );
     });
   config
     .command("current-context")
@@ -74,7 +84,8 @@ export function registerConfig(program: Command): void {
     .action((name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const all = paths(ctx);
-      if (!loadMerged(all).contexts.some((c) => c.name === name)) throw new CliError(`no context exists with the name: "${name}"`);
+      if (!loadMerged(all).contexts.some((c) => c.name === name))
+        throw new CliError(`no context exists with the name: "${name}"`);
       update(fileFor(all, "current-context"), (cfg) => {
         cfg["current-context"] = name;
       });
@@ -88,32 +99,38 @@ export function registerConfig(program: Command): void {
     .option("--cluster <name>", "cluster for the context entry in kubeconfig")
     .option("--user <name>", "user for the context entry in kubeconfig")
     .option("--namespace <ns>", "namespace for the context entry in kubeconfig")
-    .action((name: string | undefined, flags: { current?: boolean; cluster?: string; user?: string; namespace?: string }, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      const all = paths(ctx);
-      let target = name;
-      if (flags.current) {
-        if (name) throw new CliError("you cannot specify both a context name and --current");
-        target = loadMerged(all)["current-context"];
-        if (!target) throw new CliError("no current context is set");
-      }
-      if (!target) throw new CliError("you must specify a non-empty context name or --current");
-      let created = false;
-      // The subcommand's own --namespace shadows the global -n here, as in kubectl.
-      const local = cmd.opts() as typeof flags;
-      update(fileFor(all, "contexts", target), (cfg) => {
-        let entry = cfg.contexts.find((c) => c.name === target);
-        if (!entry) {
-          entry = { name: target!, context: {} };
-          cfg.contexts.push(entry);
-          created = true;
+    .action(
+      (
+        name: string | undefined,
+        flags: { current?: boolean; cluster?: string; user?: string; namespace?: string },
+        cmd: Command,
+      ) => {
+        const ctx = ctxOf(cmd);
+        const all = paths(ctx);
+        let target = name;
+        if (flags.current) {
+          if (name) throw new CliError("you cannot specify both a context name and --current");
+          target = loadMerged(all)["current-context"];
+          if (!target) throw new CliError("no current context is set");
         }
-        if (local.cluster !== undefined) entry.context.cluster = local.cluster;
-        if (local.user !== undefined) entry.context.user = local.user;
-        if (local.namespace !== undefined) entry.context.namespace = local.namespace;
-      });
-      ctx.out(`Context "${target}" ${created ? "created" : "modified"}.\n`);
-    });
+        if (!target) throw new CliError("you must specify a non-empty context name or --current");
+        let created = false;
+        // The subcommand's own --namespace shadows the global -n here, as in kubectl.
+        const local = cmd.opts() as typeof flags;
+        update(fileFor(all, "contexts", target), (cfg) => {
+          let entry = cfg.contexts.find((c) => c.name === target);
+          if (!entry) {
+            entry = { name: target!, context: {} };
+            cfg.contexts.push(entry);
+            created = true;
+          }
+          if (local.cluster !== undefined) entry.context.cluster = local.cluster;
+          if (local.user !== undefined) entry.context.user = local.user;
+          if (local.namespace !== undefined) entry.context.namespace = local.namespace;
+        });
+        ctx.out(`Context "${target}" ${created ? "created" : "modified"}.\n`);
+      },
+    );
   config
     .command("set-cluster")
     .description("Set a cluster entry in kubeconfig")
@@ -124,7 +141,12 @@ export function registerConfig(program: Command): void {
     .option("--tls-server-name <name>", "tls-server-name for the cluster entry")
     .action((name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const local = cmd.opts() as { server?: string; certificateAuthority?: string; insecureSkipTlsVerify?: string | boolean; tlsServerName?: string };
+      const local = cmd.opts() as {
+        server?: string;
+        certificateAuthority?: string;
+        insecureSkipTlsVerify?: string | boolean;
+        tlsServerName?: string;
+      };
       update(fileFor(paths(ctx), "clusters", name), (cfg) => {
         let entry = cfg.clusters.find((c) => c.name === name);
         if (!entry) {
@@ -132,8 +154,10 @@ export function registerConfig(program: Command): void {
           cfg.clusters.push(entry);
         }
         if (local.server !== undefined) entry.cluster.server = local.server;
-        if (local.certificateAuthority !== undefined) entry.cluster["certificate-authority"] = local.certificateAuthority;
-        if (local.insecureSkipTlsVerify !== undefined) entry.cluster["insecure-skip-tls-verify"] = local.insecureSkipTlsVerify !== "false";
+        if (local.certificateAuthority !== undefined)
+          entry.cluster["certificate-authority"] = local.certificateAuthority;
+        if (local.insecureSkipTlsVerify !== undefined)
+          entry.cluster["insecure-skip-tls-verify"] = local.insecureSkipTlsVerify !== "false";
         if (local.tlsServerName !== undefined) entry.cluster["tls-server-name"] = local.tlsServerName;
       });
       ctx.out(`Cluster "${name}" set.\n`);
@@ -149,7 +173,13 @@ export function registerConfig(program: Command): void {
     .option("--password <password>", "password for the user entry")
     .action((name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const local = cmd.opts() as { token?: string; clientCertificate?: string; clientKey?: string; username?: string; password?: string };
+      const local = cmd.opts() as {
+        token?: string;
+        clientCertificate?: string;
+        clientKey?: string;
+        username?: string;
+        password?: string;
+      };
       update(fileFor(paths(ctx), "users", name), (cfg) => {
         let entry = cfg.users.find((u) => u.name === name);
         if (!entry) {
@@ -171,7 +201,8 @@ export function registerConfig(program: Command): void {
     .action((name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const file = fileFor(paths(ctx), "contexts", name);
-      if (!readConfigFile(file).contexts.some((c) => c.name === name)) throw new CliError(`cannot delete context ${name}, not in ${file}`);
+      if (!readConfigFile(file).contexts.some((c) => c.name === name))
+        throw new CliError(`cannot delete context ${name}, not in ${file}`);
       update(file, (cfg) => {
         cfg.contexts = cfg.contexts.filter((c) => c.name !== name);
       });
@@ -209,7 +240,8 @@ function minify(cfg: KubeConfig, contextName?: string): KubeConfig {
 /** What `config view` hides without --raw: certificate data and secrets. */
 function redact(cfg: KubeConfig): KubeConfig {
   const copy = structuredClone(cfg);
-  for (const c of copy.clusters) if (c.cluster["certificate-authority-data"]) c.cluster["certificate-authority-data"] = "DATA+OMITTED";
+  for (const c of copy.clusters)
+    if (c.cluster["certificate-authority-data"]) c.cluster["certificate-authority-data"] = "DATA+OMITTED";
   for (const u of copy.users) {
     if (u.user.token) u.user.token = "REDACTED";
     if (u.user.password) u.user.password = "REDACTED";

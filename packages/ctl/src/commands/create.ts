@@ -20,18 +20,27 @@ export function registerCreate(program: Command): void {
     .command("create")
     .summary("Create a resource from a file or from stdin")
     .description("Create a resource from a file or from stdin. JSON and YAML formats are accepted.")
-    .requiredOption("-f, --filename <file...>", "Filename, directory, or URL to files to use to create the resource")
+    .requiredOption(
+      "-f, --filename <file...>",
+      "Filename, directory, or URL to files to use to create the resource",
+    )
     .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
     .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
     .option("-o, --output <format>", "Output format: json, yaml, name")
-    .option("--save-config", "Store this configuration in the last-applied-configuration annotation, so later applies work")
+    .option(
+      "--save-config",
+      "Store this configuration in the last-applied-configuration annotation, so later applies work",
+    )
     .action(async (flags: CreateFlags, cmd: Command) => runCreate(ctxOf(cmd), flags));
 }
 
 async function runCreate(ctx: Ctx, flags: CreateFlags): Promise<void> {
   const dryRun = parseDryRun(flags.dryRun);
   const format = flags.output ? parseOutput(flags.output, "object") : undefined;
-  const manifests = await readManifests(flags.filename ?? [], { recursive: flags.recursive, readStdin: () => ctx.io.readStdin() });
+  const manifests = await readManifests(flags.filename ?? [], {
+    recursive: flags.recursive,
+    readStdin: () => ctx.io.readStdin(),
+  });
   let failed = false;
   for (const m of manifests) {
     const t = targetOf(ctx, m);
@@ -42,12 +51,17 @@ async function runCreate(ctx: Ctx, flags: CreateFlags): Promise<void> {
         result = await ctx.cluster.request<KubeObject>({
           method: "POST",
           path: resourcePath(t.info, t.namespace),
-          query: { fieldManager: "kubectl-create", fieldValidation: "Strict", dryRun: dryRun === "server" ? "All" : undefined },
+          query: {
+            fieldManager: "kubectl-create",
+            fieldValidation: "Strict",
+            dryRun: dryRun === "server" ? "All" : undefined,
+          },
           body,
         });
       }
       if (format && format.kind !== "table") ctx.out(printObjects(format, [result], true));
-      else ctx.out(`${displayName(t.info, result.metadata?.name ?? t.name)} created${dryRunSuffix(dryRun)}\n`);
+      else
+        ctx.out(`${displayName(t.info, result.metadata?.name ?? t.name)} created${dryRunSuffix(dryRun)}\n`);
     } catch (err) {
       failed = true;
       ctx.err(`${whenDoing(formatError(err), "creating", t.source)}\n`);

@@ -33,23 +33,42 @@ export function registerDelete(program: Command): void {
       "Delete resources by file names, stdin, resources and names, or by resources and label selector. By default mkctl waits until the objects are gone (--wait=false returns at once).",
     )
     .argument("[TYPE [NAME ...] | TYPE/NAME ...]")
-    .option("-f, --filename <file...>", "Filename, directory, or URL to files containing the resource to delete")
+    .option(
+      "-f, --filename <file...>",
+      "Filename, directory, or URL to files containing the resource to delete",
+    )
     .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
     .option("-l, --selector <selector>", "Selector (label query) to filter on")
     .option("--field-selector <selector>", "Selector (field query) to filter on")
     .option("--all", "Delete all resources, in the namespace of the specified resource types")
     .option("-A, --all-namespaces", "If present, list the requested object(s) across all namespaces")
-    .option("--grace-period <seconds>", "Period of time in seconds given to the resource to terminate gracefully (-1: the resource's default)")
+    .option(
+      "--grace-period <seconds>",
+      "Period of time in seconds given to the resource to terminate gracefully (-1: the resource's default)",
+    )
     .option("--force", "If true, immediately remove resources from API and bypass graceful deletion")
     .option("--now", "If true, resources are signaled for immediate shutdown (same as --grace-period=1)")
-    .addOption(new Option("--cascade [strategy]", 'Must be "background", "orphan", or "foreground"').preset("background"))
-    .addOption(new Option("--wait [bool]", "If true, wait for resources to be gone before returning").default(true).argParser(parseBool))
-    .option("--timeout <duration>", "The length of time to wait before giving up on a delete, zero means wait forever")
-    .option("--ignore-not-found", "Treat \"resource not found\" as a successful delete")
+    .addOption(
+      new Option("--cascade [strategy]", 'Must be "background", "orphan", or "foreground"').preset(
+        "background",
+      ),
+    )
+    .addOption(
+      new Option("--wait [bool]", "If true, wait for resources to be gone before returning")
+        .default(true)
+        .argParser(parseBool),
+    )
+    .option(
+      "--timeout <duration>",
+      "The length of time to wait before giving up on a delete, zero means wait forever",
+    )
+    .option("--ignore-not-found", 'Treat "resource not found" as a successful delete')
     .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
-    .option("-o, --output <format>", "Output mode. Use \"-o name\" for shorter output (resource/name)")
+    .option("-o, --output <format>", 'Output mode. Use "-o name" for shorter output (resource/name)')
     .allowExcessArguments(true)
-    .action(async (_arg: string | undefined, flags: DeleteFlags, cmd: Command) => runDelete(ctxOf(cmd), cmd.args, flags));
+    .action(async (_arg: string | undefined, flags: DeleteFlags, cmd: Command) =>
+      runDelete(ctxOf(cmd), cmd.args, flags),
+    );
 }
 
 export function parseBool(value: string | boolean): boolean {
@@ -60,7 +79,8 @@ export function parseBool(value: string | boolean): boolean {
 }
 
 function propagation(cascade: string | boolean | undefined): "Background" | "Foreground" | "Orphan" {
-  if (cascade === undefined || cascade === true || cascade === "true" || cascade === "background") return "Background";
+  if (cascade === undefined || cascade === true || cascade === "true" || cascade === "background")
+    return "Background";
   if (cascade === "foreground") return "Foreground";
   if (cascade === "orphan" || cascade === false || cascade === "false") return "Orphan";
   throw new CliError(`invalid cascade value (${cascade}). Must be "background", "foreground", or "orphan"`);
@@ -75,7 +95,10 @@ interface Victim {
 async function victims(ctx: Ctx, args: string[], flags: DeleteFlags): Promise<Victim[]> {
   if (flags.filename?.length) {
     if (args.length > 0) throw new CliError("resource(s) were provided, but no name was specified");
-    const manifests = await readManifests(flags.filename, { recursive: flags.recursive, readStdin: () => ctx.io.readStdin() });
+    const manifests = await readManifests(flags.filename, {
+      recursive: flags.recursive,
+      readStdin: () => ctx.io.readStdin(),
+    });
     return manifests.map((m) => {
       const t = targetOf(ctx, m);
       return { info: t.info, namespace: t.namespace, name: t.name };
@@ -83,7 +106,7 @@ async function victims(ctx: Ctx, args: string[], flags: DeleteFlags): Promise<Vi
   }
   if (args.length === 0) {
     throw new CliError(
-      'You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'',
+      "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
     );
   }
   const requests = parseResourceArgs(args);
@@ -93,10 +116,19 @@ async function victims(ctx: Ctx, args: string[], flags: DeleteFlags): Promise<Vi
   for (const req of requests) {
     if (req.names.length > 0) {
       if (selecting && flags.all) throw new CliError("name cannot be provided when a selector is specified");
-      for (const name of req.names) out.push({ info: req.type, namespace: req.type.namespaced ? ns ?? ctx.namespace : undefined, name });
+      for (const name of req.names)
+        out.push({
+          info: req.type,
+          namespace: req.type.namespaced ? (ns ?? ctx.namespace) : undefined,
+          name,
+        });
     } else if (selecting) {
-      const list = await listObjects(ctx.cluster, req.type, ns, { labelSelector: flags.selector, fieldSelector: flags.fieldSelector });
-      for (const o of list.items) out.push({ info: req.type, namespace: o.metadata?.namespace, name: o.metadata?.name ?? "" });
+      const list = await listObjects(ctx.cluster, req.type, ns, {
+        labelSelector: flags.selector,
+        fieldSelector: flags.fieldSelector,
+      });
+      for (const o of list.items)
+        out.push({ info: req.type, namespace: o.metadata?.namespace, name: o.metadata?.name ?? "" });
     } else {
       throw new CliError("resource(s) were provided, but no name was specified");
     }
@@ -107,7 +139,8 @@ async function victims(ctx: Ctx, args: string[], flags: DeleteFlags): Promise<Vi
 export async function runDelete(ctx: Ctx, args: string[], flags: DeleteFlags): Promise<void> {
   const dryRun = parseDryRun(flags.dryRun);
   let grace = flags.gracePeriod === undefined ? -1 : Number(flags.gracePeriod);
-  if (Number.isNaN(grace)) throw new CliError(`invalid argument "${flags.gracePeriod}" for "--grace-period" flag`);
+  if (Number.isNaN(grace))
+    throw new CliError(`invalid argument "${flags.gracePeriod}" for "--grace-period" flag`);
   if (flags.now) {
     if (grace >= 0) throw new CliError("--now and --grace-period cannot be specified together");
     grace = 1;
@@ -130,12 +163,18 @@ export async function runDelete(ctx: Ctx, args: string[], flags: DeleteFlags): P
   let failed = false;
   const deleted: (Victim & { uid?: string | undefined })[] = [];
   for (const v of list) {
-    const body: Record<string, unknown> = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: policy };
+    const body: Record<string, unknown> = {
+      apiVersion: "v1",
+      kind: "DeleteOptions",
+      propagationPolicy: policy,
+    };
     if (grace >= 0) body.gracePeriodSeconds = grace;
     try {
       let uid: string | undefined;
       if (dryRun !== "client") {
-        const reply = await ctx.cluster.request<KubeObject & { status?: unknown; details?: { uid?: string } }>({
+        const reply = await ctx.cluster.request<
+          KubeObject & { status?: unknown; details?: { uid?: string } }
+        >({
           method: "DELETE",
           path: resourcePath(v.info, v.namespace, v.name),
           query: { dryRun: dryRun === "server" ? "All" : undefined },
@@ -160,14 +199,19 @@ export async function runDelete(ctx: Ctx, args: string[], flags: DeleteFlags): P
   }
   if (flags.wait && deleted.length > 0) {
     const timeoutMs = flags.timeout && flags.timeout !== "0" ? parseDuration(flags.timeout) : undefined;
-    if (flags.timeout && flags.timeout !== "0" && timeoutMs === undefined) throw new CliError(`invalid argument "${flags.timeout}" for "--timeout" flag`);
+    if (flags.timeout && flags.timeout !== "0" && timeoutMs === undefined)
+      throw new CliError(`invalid argument "${flags.timeout}" for "--timeout" flag`);
     for (const v of deleted) await waitUntilGone(ctx, v, timeoutMs);
   }
   if (failed) throw new CliError("", 1, true);
 }
 
 /** kubectl's wait after delete: GET, and while it exists, watch by name until DELETED (or uid changes). */
-export async function waitUntilGone(ctx: Ctx, v: Victim & { uid?: string | undefined }, timeoutMs?: number): Promise<void> {
+export async function waitUntilGone(
+  ctx: Ctx,
+  v: Victim & { uid?: string | undefined },
+  timeoutMs?: number,
+): Promise<void> {
   const controller = new AbortController();
   const timer = timeoutMs ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
   try {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { getObject, listObjects, withKind } from "../api.js";
 import type { Cluster } from "../cluster.js";
 import { type Ctx, ctxOf } from "../context.js";
-import { describers, describeGeneric, type DescribeContext } from "../describe/describers.js";
+import { type DescribeContext, describeGeneric, describers } from "../describe/describers.js";
 import type { Json } from "../describe/helpers.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
@@ -28,11 +28,21 @@ export function registerDescribe(program: Command): void {
     .argument("[TYPE [NAME_PREFIX] | TYPE/NAME]")
     .option("-l, --selector <selector>", "Selector (label query) to filter on")
     .option("-A, --all-namespaces", "If present, list the requested object(s) across all namespaces")
-    .option("-f, --filename <file...>", "Filename, directory, or URL to files containing the resource to describe")
+    .option(
+      "-f, --filename <file...>",
+      "Filename, directory, or URL to files containing the resource to describe",
+    )
     .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .option("--show-events [bool]", "If true, display events related to the described object", (v) => v !== "false", true)
+    .option(
+      "--show-events [bool]",
+      "If true, display events related to the described object",
+      (v) => v !== "false",
+      true,
+    )
     .allowExcessArguments(true)
-    .action(async (_a: string | undefined, flags: DescribeFlags, cmd: Command) => runDescribe(ctxOf(cmd), cmd.args, flags));
+    .action(async (_a: string | undefined, flags: DescribeFlags, cmd: Command) =>
+      runDescribe(ctxOf(cmd), cmd.args, flags),
+    );
 }
 
 async function runDescribe(ctx: Ctx, args: string[], flags: DescribeFlags): Promise<void> {
@@ -40,13 +50,22 @@ async function runDescribe(ctx: Ctx, args: string[], flags: DescribeFlags): Prom
   let failed = false;
   const ns = flags.allNamespaces ? undefined : ctx.namespace;
   if (flags.filename?.length) {
-    const manifests = await readManifests(flags.filename, { recursive: flags.recursive, readStdin: () => ctx.io.readStdin() });
+    const manifests = await readManifests(flags.filename, {
+      recursive: flags.recursive,
+      readStdin: () => ctx.io.readStdin(),
+    });
     for (const m of manifests) {
       const t = targetOf(ctx, m);
-      targets.push({ info: t.info, obj: withKind(await getObject(ctx.cluster, t.info, t.namespace, t.name), t.info) });
+      targets.push({
+        info: t.info,
+        obj: withKind(await getObject(ctx.cluster, t.info, t.namespace, t.name), t.info),
+      });
     }
   } else {
-    if (args.length === 0) throw new CliError("You must specify the type of resource to describe. Use \"mkctl api-resources\" for a complete list of supported resources.");
+    if (args.length === 0)
+      throw new CliError(
+        'You must specify the type of resource to describe. Use "mkctl api-resources" for a complete list of supported resources.',
+      );
     for (const req of parseResourceArgs(args)) {
       if (req.names.length === 0) {
         const list = await listObjects(ctx.cluster, req.type, ns, { labelSelector: flags.selector });
@@ -55,11 +74,16 @@ async function runDescribe(ctx: Ctx, args: string[], flags: DescribeFlags): Prom
       }
       for (const name of req.names) {
         try {
-          targets.push({ info: req.type, obj: withKind(await getObject(ctx.cluster, req.type, ns ?? ctx.namespace, name), req.type) });
+          targets.push({
+            info: req.type,
+            obj: withKind(await getObject(ctx.cluster, req.type, ns ?? ctx.namespace, name), req.type),
+          });
         } catch (err) {
           if (!isNotFound(err)) throw err;
           // kubectl falls back to every object whose name starts with what was typed.
-          const list = await listObjects(ctx.cluster, req.type, ns ?? ctx.namespace, { labelSelector: flags.selector });
+          const list = await listObjects(ctx.cluster, req.type, ns ?? ctx.namespace, {
+            labelSelector: flags.selector,
+          });
           const matches = list.items.filter((o) => o.metadata?.name?.startsWith(name));
           if (matches.length === 0) {
             failed = true;
@@ -101,9 +125,15 @@ export async function eventsFor(cluster: Cluster, obj: KubeObject): Promise<Json
   const uid = obj.metadata?.uid;
   const name = obj.metadata?.name;
   const matches = (e: Json) =>
-    e.involvedObject?.name === name && (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid) && e.involvedObject?.kind === obj.kind;
+    e.involvedObject?.name === name &&
+    (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid) &&
+    e.involvedObject?.kind === obj.kind;
   try {
-    const selector = [`involvedObject.name=${name}`, `involvedObject.namespace=${ns}`, ...(uid ? [`involvedObject.uid=${uid}`] : [])].join(",");
+    const selector = [
+      `involvedObject.name=${name}`,
+      `involvedObject.namespace=${ns}`,
+      ...(uid ? [`involvedObject.uid=${uid}`] : []),
+    ].join(",");
     const list = await listObjects(cluster, info, ns, { fieldSelector: selector });
     return (list.items as Json[]).filter(matches);
   } catch {
@@ -114,4 +144,3 @@ export async function eventsFor(cluster: Cluster, obj: KubeObject): Promise<Json
     }
   }
 }
-

@@ -65,10 +65,18 @@ async function runEdit(ctx: Ctx, args: string[], flags: EditFlags): Promise<void
         try {
           obj = (json ? JSON.parse(body) : parse(body)) as KubeObject;
         } catch (err) {
-          throw new CliError(`error: ${(err as Error).message.split("\n")[0]}\nA copy of your changes has been stored to "${file}"`, 1, true);
+          throw new CliError(
+            `error: ${(err as Error).message.split("\n")[0]}\nA copy of your changes has been stored to "${file}"`,
+            1,
+            true,
+          );
         }
-        if (obj.metadata?.name !== name) throw new CliError(`the name of the object cannot be changed (was "${name}")`);
-        obj.metadata = { ...obj.metadata, resourceVersion: obj.metadata?.resourceVersion ?? live.metadata?.resourceVersion };
+        if (obj.metadata?.name !== name)
+          throw new CliError(`the name of the object cannot be changed (was "${name}")`);
+        obj.metadata = {
+          ...obj.metadata,
+          resourceVersion: obj.metadata?.resourceVersion ?? live.metadata?.resourceVersion,
+        };
         await ctx.cluster.request({
           method: "PUT",
           path: resourcePath(req.type, live.metadata?.namespace, name),

@@ -29,7 +29,8 @@ const DESCRIPTIONS: Record<string, string> = {
   kind: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase.",
   metadata: "Standard object's metadata.",
   spec: "Specification of the desired behavior of the object.",
-  status: "Most recently observed status of the object. This data may not be up to date. Populated by the system. Read-only.",
+  status:
+    "Most recently observed status of the object. This data may not be up to date. Populated by the system. Read-only.",
 };
 
 /** Unwraps optional/default/lazy/pipe wrappers; `required` is false once an optional was seen. */
@@ -83,7 +84,9 @@ function fieldsOf(schema: Schema): Record<string, Schema> | undefined {
   let { schema: s } = unwrap(schema);
   while (s._zod.def.type === "array") s = unwrap(s._zod.def.element!).schema;
   if (s._zod.def.type === "union") {
-    const obj = (s._zod.def.options ?? []).map((o) => unwrap(o).schema).find((o) => o._zod.def.type === "object");
+    const obj = (s._zod.def.options ?? [])
+      .map((o) => unwrap(o).schema)
+      .find((o) => o._zod.def.type === "object");
     if (obj) s = obj;
   }
   return s._zod.def.type === "object" ? s._zod.def.shape : undefined;
@@ -129,7 +132,11 @@ export function explain(info: KindInfo, path: string[], recursive = false): stri
     if (values) out += `ENUM:\n${values.map((v) => `    ${v}\n`).join("")}`;
     out += "\n";
   }
-  const description = schema.description ?? (fieldName ? DESCRIPTIONS[fieldName] : `${info.kind} is a ${info.group || "core"}/${info.version} object.`);
+  const description =
+    schema.description ??
+    (fieldName
+      ? DESCRIPTIONS[fieldName]
+      : `${info.kind} is a ${info.group || "core"}/${info.version} object.`);
   out += `DESCRIPTION:\n${description ? wrap(description, "    ") : "    <empty>"}\n    \n`;
   const fields = fieldsOf(schema);
   if (fields && Object.keys(fields).length > 0) {
@@ -168,7 +175,10 @@ export function registerExplain(program: Command): void {
     )
     .argument("<TYPE[.FIELD...]>")
     .option("--recursive", "Print the fields of fields (currently only 1 level deep)")
-    .option("--api-version <version>", "Get different explanations for particular API version (API group/version)")
+    .option(
+      "--api-version <version>",
+      "Get different explanations for particular API version (API group/version)",
+    )
     .action((text: string, flags: { recursive?: boolean }, cmd: Command) => {
       const [type, ...path] = text.split(".");
       const info = resolveType(type!);

@@ -1,7 +1,16 @@
 import type { KindInfo } from "@minik8s/api";
 import { isNotFound, StatusError } from "@minik8s/api";
 import { type Command, Option } from "commander";
-import { asTable, getObject, getTable, kindOfObject, listObjects, TABLE_ACCEPT, watchObjects, withKind } from "../api.js";
+import {
+  asTable,
+  getObject,
+  getTable,
+  kindOfObject,
+  listObjects,
+  TABLE_ACCEPT,
+  watchObjects,
+  withKind,
+} from "../api.js";
 import { type Ctx, ctxOf, parseDuration } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
@@ -36,9 +45,20 @@ export function registerGet(program: Command): void {
       "Display one or many resources: a table from the server by default, or -o yaml|json|name|wide|jsonpath=...|custom-columns=...",
     )
     .argument("[TYPE[.VERSION][.GROUP] [NAME ...] | TYPE/NAME ...]")
-    .addOption(new Option("-o, --output <format>", "Output format: json, yaml, name, wide, jsonpath=..., custom-columns=..."))
-    .option("-l, --selector <selector>", "Selector (label query) to filter on, e.g. -l key1=value1,key2=value2")
-    .option("--field-selector <selector>", "Selector (field query) to filter on, e.g. --field-selector metadata.name=web")
+    .addOption(
+      new Option(
+        "-o, --output <format>",
+        "Output format: json, yaml, name, wide, jsonpath=..., custom-columns=...",
+      ),
+    )
+    .option(
+      "-l, --selector <selector>",
+      "Selector (label query) to filter on, e.g. -l key1=value1,key2=value2",
+    )
+    .option(
+      "--field-selector <selector>",
+      "Selector (field query) to filter on, e.g. --field-selector metadata.name=web",
+    )
     .option("-A, --all-namespaces", "List the requested object(s) across all namespaces")
     .option("-w, --watch", "After listing/getting the requested object, watch for changes")
     .option("--watch-only", "Watch for changes to the requested object(s), without listing/getting first")
@@ -47,9 +67,15 @@ export function registerGet(program: Command): void {
     .option("-L, --label-columns <keys...>", "Labels to present as columns")
     .option("--sort-by <jsonpath>", "Sort list types using this field specification (a JSONPath expression)")
     .option("--no-headers", "When using the default or custom-column output format, don't print headers")
-    .option("-f, --filename <file...>", "Filename, directory, or URL to files identifying the resource to get")
+    .option(
+      "-f, --filename <file...>",
+      "Filename, directory, or URL to files identifying the resource to get",
+    )
     .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .option("--ignore-not-found", "If the requested object does not exist the command will return exit code 0")
+    .option(
+      "--ignore-not-found",
+      "If the requested object does not exist the command will return exit code 0",
+    )
     .allowExcessArguments(true)
     .action(async (_arg: string | undefined, flags: GetFlags, cmd: Command) => {
       await runGet(ctxOf(cmd), cmd.args, flags);
@@ -76,7 +102,7 @@ async function requestsFrom(ctx: Ctx, args: string[], flags: GetFlags): Promise<
   }
   if (args.length === 0) {
     throw new CliError(
-      "You must specify the type of resource to get. Use \"mkctl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"mkctl explain <resource>\" for a detailed description of that resource (e.g. mkctl explain pods).\nSee 'mkctl get -h' for help and examples",
+      'You must specify the type of resource to get. Use "mkctl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "mkctl explain <resource>" for a detailed description of that resource (e.g. mkctl explain pods).\nSee \'mkctl get -h\' for help and examples',
       1,
       true,
     );
@@ -89,13 +115,16 @@ export async function runGet(ctx: Ctx, args: string[], flags: GetFlags): Promise
   const requests = await requestsFrom(ctx, args, flags);
   const allNamespaces = Boolean(flags.allNamespaces);
   const ns = allNamespaces ? undefined : ctx.namespace;
-  const multipleTypes = new Set(requests.map((r) => r.type)).size > 1 || args[0]?.toLowerCase().split(",").includes("all");
+  const multipleTypes =
+    new Set(requests.map((r) => r.type)).size > 1 || args[0]?.toLowerCase().split(",").includes("all");
   const byName = requests.every((r) => r.names.length > 0);
   const sel = { labelSelector: flags.selector, fieldSelector: flags.fieldSelector };
 
   if (flags.watch || flags.watchOnly) {
-    if (requests.length !== 1 || (requests[0]!.names.length > 1)) {
-      throw new CliError("watch is only supported on individual resources and resource collections, but multiple resources were found");
+    if (requests.length !== 1 || requests[0]!.names.length > 1) {
+      throw new CliError(
+        "watch is only supported on individual resources and resource collections, but multiple resources were found",
+      );
     }
     return watchGet(ctx, requests[0]!, ns, flags, format, allNamespaces);
   }
@@ -134,7 +163,12 @@ export async function runGet(ctx: Ctx, args: string[], flags: GetFlags): Promise
       if (req.names.length > 0) {
         for (const name of req.names) {
           try {
-            objects.push(withKind(await getObject(ctx.cluster, req.type, req.namespace ?? ns ?? ctx.namespace, name), req.type));
+            objects.push(
+              withKind(
+                await getObject(ctx.cluster, req.type, req.namespace ?? ns ?? ctx.namespace, name),
+                req.type,
+              ),
+            );
           } catch (err) {
             reportError(err);
           }
@@ -169,7 +203,10 @@ async function tableFor(
   reportError: (err: unknown) => void,
 ): Promise<Table | undefined> {
   if (req.names.length === 0) {
-    const table = await getTable(ctx.cluster, req.type, ns, undefined, { ...sel, includeObject: Boolean(sortBy) });
+    const table = await getTable(ctx.cluster, req.type, ns, undefined, {
+      ...sel,
+      includeObject: Boolean(sortBy),
+    });
     if (sortBy) sortRows(table, sortBy);
     return table;
   }
@@ -205,7 +242,17 @@ function quantityValue(v: unknown): number | undefined {
   if (typeof v !== "string") return undefined;
   const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(v);
   if (!m) return undefined;
-  const mult: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  const mult: Record<string, number> = {
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+  };
   return Number(m[1]) * (m[2] ? mult[m[2]]! : 1);
 }
 
@@ -238,7 +285,9 @@ async function watchGet(
 ): Promise<void> {
   const sel = {
     labelSelector: flags.selector,
-    fieldSelector: req.names[0] ? [flags.fieldSelector, `metadata.name=${req.names[0]}`].filter(Boolean).join(",") : flags.fieldSelector,
+    fieldSelector: req.names[0]
+      ? [flags.fieldSelector, `metadata.name=${req.names[0]}`].filter(Boolean).join(",")
+      : flags.fieldSelector,
   };
   const options: TableOptions = {
     wide: format.kind === "table" && format.wide,
@@ -291,4 +340,3 @@ async function watchGet(
     }
   }
 }
-

@@ -34,7 +34,10 @@ function register(program: Command, verb: string, field: Field, summary: string,
     .description(`${summary}: KEY=VALUE sets, KEY- removes; --overwrite allows replacing an existing value.`)
     .argument("<TYPE NAME | TYPE/NAME>")
     .argument("[KEY_VAL...]")
-    .option("--overwrite", "If true, allow values to be overwritten, otherwise reject updates that overwrite existing values")
+    .option(
+      "--overwrite",
+      "If true, allow values to be overwritten, otherwise reject updates that overwrite existing values",
+    )
     .option("-l, --selector <selector>", "Selector (label query) to filter on")
     .option("--all", "Select all resources, in the namespace of the specified resource types")
     .option("-A, --all-namespaces", "If true, check the specified action in all namespaces")
@@ -48,7 +51,10 @@ function register(program: Command, verb: string, field: Field, summary: string,
 }
 
 /** Splits `KEY=VALUE` / `KEY-` arguments from the resource arguments before them. */
-export function parseChanges(args: string[], verb: string): { resources: string[]; set: Record<string, string>; remove: string[] } {
+export function parseChanges(
+  args: string[],
+  verb: string,
+): { resources: string[]; set: Record<string, string>; remove: string[] } {
   const resources: string[] = [];
   const set: Record<string, string> = {};
   const remove: string[] = [];
@@ -64,20 +70,37 @@ export function parseChanges(args: string[], verb: string): { resources: string[
       resources.push(arg);
     }
   }
-  for (const k of remove) if (k in set) throw new CliError(`can not both modify and remove the following ${verb === "label" ? "label" : "annotation"}(s) in the same command: ${k}`);
+  for (const k of remove)
+    if (k in set)
+      throw new CliError(
+        `can not both modify and remove the following ${verb === "label" ? "label" : "annotation"}(s) in the same command: ${k}`,
+      );
   return { resources, set, remove };
 }
 
-async function runMeta(ctx: Ctx, args: string[], flags: MetaFlags, field: Field, verb: string, done: string): Promise<void> {
+async function runMeta(
+  ctx: Ctx,
+  args: string[],
+  flags: MetaFlags,
+  field: Field,
+  verb: string,
+  done: string,
+): Promise<void> {
   const dryRun = parseDryRun(flags.dryRun);
   const { resources, set, remove } = parseChanges(args, verb);
-  if (resources.length === 0) throw new CliError("one or more resources must be specified as <resource> <name> or <resource>/<name>");
-  if (!flags.list && Object.keys(set).length === 0 && remove.length === 0) throw new CliError(`at least one ${field.slice(0, -1)} update is required`);
+  if (resources.length === 0)
+    throw new CliError("one or more resources must be specified as <resource> <name> or <resource>/<name>");
+  if (!flags.list && Object.keys(set).length === 0 && remove.length === 0)
+    throw new CliError(`at least one ${field.slice(0, -1)} update is required`);
   const ns = flags.allNamespaces ? undefined : ctx.namespace;
   const objects: KubeObject[] = [];
   for (const req of parseResourceArgs(resources)) {
     if (req.names.length > 0) {
-      for (const name of req.names) objects.push({ ...(await getObject(ctx.cluster, req.type, ns ?? ctx.namespace, name)), kind: req.type.kind });
+      for (const name of req.names)
+        objects.push({
+          ...(await getObject(ctx.cluster, req.type, ns ?? ctx.namespace, name)),
+          kind: req.type.kind,
+        });
     } else if (flags.selector || flags.all) {
       const list = await listObjects(ctx.cluster, req.type, ns, { labelSelector: flags.selector });
       objects.push(...list.items);
@@ -123,7 +146,10 @@ async function runMeta(ctx: Ctx, args: string[], flags: MetaFlags, field: Field,
     }
     const what = `${kindPrefix(info)}/${name}`;
     if (flags.output === "name") ctx.out(`${what}\n`);
-    else ctx.out(`${what} ${changed || field === "annotations" ? done : `not ${done}`}${dryRunSuffix(dryRun)}\n`);
+    else
+      ctx.out(
+        `${what} ${changed || field === "annotations" ? done : `not ${done}`}${dryRunSuffix(dryRun)}\n`,
+      );
   }
   if (failed) throw new CliError("", 1, true);
 }

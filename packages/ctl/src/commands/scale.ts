@@ -18,17 +18,30 @@ export function registerScale(program: Command): void {
     .description("Set a new size for a deployment or replica set, through its scale subresource.")
     .argument("[TYPE NAME | TYPE/NAME]")
     .option("--replicas <n>", "The new desired number of replicas. Required.")
-    .option("--current-replicas <n>", "Precondition for current size. Requires that the current size of the resource match this value in order to scale.")
-    .option("-f, --filename <file...>", "Filename, directory, or URL to a file identifying the resource to set a new size")
+    .option(
+      "--current-replicas <n>",
+      "Precondition for current size. Requires that the current size of the resource match this value in order to scale.",
+    )
+    .option(
+      "-f, --filename <file...>",
+      "Filename, directory, or URL to a file identifying the resource to set a new size",
+    )
     .allowExcessArguments(true)
-    .action(async (_a: string | undefined, flags: ScaleFlags, cmd: Command) => runScale(ctxOf(cmd), cmd.args, flags));
+    .action(async (_a: string | undefined, flags: ScaleFlags, cmd: Command) =>
+      runScale(ctxOf(cmd), cmd.args, flags),
+    );
 }
 
 async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<void> {
-  if (flags.replicas === undefined) throw new CliError("required flag(s) \"replicas\" not set");
+  if (flags.replicas === undefined) throw new CliError('required flag(s) "replicas" not set');
   const replicas = Number(flags.replicas);
-  if (!Number.isInteger(replicas) || replicas < 0) throw new CliError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
-  const targets: { info: ReturnType<typeof parseResourceArgs>[number]["type"]; ns: string | undefined; name: string }[] = [];
+  if (!Number.isInteger(replicas) || replicas < 0)
+    throw new CliError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+  const targets: {
+    info: ReturnType<typeof parseResourceArgs>[number]["type"];
+    ns: string | undefined;
+    name: string;
+  }[] = [];
   if (flags.filename?.length) {
     for (const m of await readManifests(flags.filename, { readStdin: () => ctx.io.readStdin() })) {
       const t = targetOf(ctx, m);
@@ -40,7 +53,8 @@ async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<vo
       for (const name of req.names) targets.push({ info: req.type, ns: ctx.namespace, name });
     }
   }
-  if (targets.length === 0) throw new CliError("You must provide one or more resources by argument or filename.");
+  if (targets.length === 0)
+    throw new CliError("You must provide one or more resources by argument or filename.");
   for (const t of targets) {
     if (!t.info.subresources.some((s) => s.name === "scale")) {
       throw new CliError(`cannot scale ${t.info.plural}: the resource has no scale subresource`);
@@ -49,7 +63,9 @@ async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<vo
     if (flags.currentReplicas !== undefined) {
       const scale = await ctx.cluster.request<{ spec?: { replicas?: number } }>({ path });
       if ((scale.spec?.replicas ?? 0) !== Number(flags.currentReplicas)) {
-        throw new CliError(`Expected replicas to be ${flags.currentReplicas}, was ${scale.spec?.replicas ?? 0}`);
+        throw new CliError(
+          `Expected replicas to be ${flags.currentReplicas}, was ${scale.spec?.replicas ?? 0}`,
+        );
       }
     }
     await ctx.cluster.request({

@@ -14,7 +14,12 @@ import {
   printLabels,
   rfc1123z,
 } from "./helpers.js";
-import { describeContainers, describePodTemplate, describeVolumes, printTolerations } from "./pod-template.js";
+import {
+  describeContainers,
+  describePodTemplate,
+  describeVolumes,
+  printTolerations,
+} from "./pod-template.js";
 import { PrefixWriter } from "./prefix-writer.js";
 
 export interface DescribeContext {
@@ -23,7 +28,11 @@ export interface DescribeContext {
   /** The object's events (fetched by the caller), or undefined with --show-events=false. */
   events: Json[] | undefined;
   /** Lists related objects (pods of a replica set, replica sets of a deployment...). */
-  list(info: KindInfo | string, namespace: string | undefined, selector?: { labelSelector?: string; fieldSelector?: string }): Promise<Json[]>;
+  list(
+    info: KindInfo | string,
+    namespace: string | undefined,
+    selector?: { labelSelector?: string; fieldSelector?: string },
+  ): Promise<Json[]>;
 }
 
 export type Describer = (obj: Json, ctx: DescribeContext) => Promise<string>;
@@ -90,7 +99,8 @@ export function qosClass(spec: Json): string {
     const lim = c.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) any = true;
     for (const r of ["cpu", "memory"]) {
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r])))
+        guaranteed = false;
     }
   }
   if (!any) return "BestEffort";
@@ -110,7 +120,11 @@ function ownedBy(uid: string | undefined) {
 
 function replicaSetsText(list: Json[]): string {
   if (list.length === 0) return "<none>";
-  return list.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`).join(", ");
+  return list
+    .map(
+      (rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`,
+    )
+    .join(", ");
 }
 
 export const describeDeployment: Describer = async (d, ctx) => {
@@ -129,13 +143,19 @@ export const describeDeployment: Describer = async (d, ctx) => {
   w.write(0, `StrategyType:\t${spec.strategy?.type ?? "RollingUpdate"}\n`);
   w.write(0, `MinReadySeconds:\t${spec.minReadySeconds ?? 0}\n`);
   const ru = spec.strategy?.rollingUpdate;
-  if (ru) w.write(0, `RollingUpdateStrategy:\t${ru.maxUnavailable ?? "25%"} max unavailable, ${ru.maxSurge ?? "25%"} max surge\n`);
+  if (ru)
+    w.write(
+      0,
+      `RollingUpdateStrategy:\t${ru.maxUnavailable ?? "25%"} max unavailable, ${ru.maxSurge ?? "25%"} max surge\n`,
+    );
   describePodTemplate(w, spec.template);
   conditionsTable(w, status.conditions);
   const all = (await ctx.list("replicasets", d.metadata.namespace)).filter(ownedBy(d.metadata.uid));
   const revision = (rs: Json) => Number(rs.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
   const newest = all.length ? all.reduce((a, b) => (revision(b) > revision(a) ? b : a)) : undefined;
-  const old = all.filter((rs) => rs !== newest && ((rs.spec?.replicas ?? 0) > 0 || (rs.status?.replicas ?? 0) > 0));
+  const old = all.filter(
+    (rs) => rs !== newest && ((rs.spec?.replicas ?? 0) > 0 || (rs.status?.replicas ?? 0) > 0),
+  );
   if (all.length > 0) {
     w.write(0, `OldReplicaSets:\t${replicaSetsText(old)}\n`);
     w.write(0, `NewReplicaSet:\t${replicaSetsText(newest ? [newest] : [])}\n`);
@@ -163,7 +183,10 @@ export const describeReplicaSet: Describer = async (rs, ctx) => {
     ownedBy(rs.metadata.uid),
   );
   const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? "Pending") === phase).length;
-  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
+  w.write(
+    0,
+    `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`,
+  );
   describePodTemplate(w, rs.spec?.template);
   conditionsTable(w, rs.status?.conditions);
   describeEvents(w, ctx.events, ctx.now);
@@ -184,10 +207,15 @@ export const describeService: Describer = async (svc, ctx) => {
   if (spec.clusterIPs?.length) w.write(0, `IPs:\t${spec.clusterIPs.join(",")}\n`);
   if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(",")}\n`);
   const ingress: Json[] = svc.status?.loadBalancer?.ingress ?? [];
-  if (ingress.length) w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip ?? i.hostname).join(", ")}\n`);
+  if (ingress.length)
+    w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip ?? i.hostname).join(", ")}\n`);
   let endpoints: Json | undefined;
   try {
-    endpoints = (await ctx.list("endpoints", svc.metadata.namespace, { fieldSelector: `metadata.name=${svc.metadata.name}` }))[0];
+    endpoints = (
+      await ctx.list("endpoints", svc.metadata.namespace, {
+        fieldSelector: `metadata.name=${svc.metadata.name}`,
+      })
+    )[0];
   } catch {
     endpoints = undefined;
   }
@@ -247,11 +275,15 @@ export const describeNode: Describer = async (node, ctx) => {
   const taints: Json[] = spec.taints ?? [];
   w.write(0, "Taints:\t");
   if (taints.length === 0) w.write(0, "<none>\n");
-  taints.forEach((t, i) => w.write(0, `${i ? "\t" : ""}${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}\n`));
+  for (const [i, t] of taints.entries()) {
+    w.write(0, `${i ? "\t" : ""}${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}\n`);
+  }
   w.write(0, `Unschedulable:\t${Boolean(spec.unschedulable)}\n`);
   let lease: Json | undefined;
   try {
-    lease = (await ctx.list("leases", "kube-node-lease", { fieldSelector: `metadata.name=${node.metadata.name}` }))[0];
+    lease = (
+      await ctx.list("leases", "kube-node-lease", { fieldSelector: `metadata.name=${node.metadata.name}` })
+    )[0];
   } catch {
     lease = undefined;
   }
@@ -268,7 +300,10 @@ export const describeNode: Describer = async (node, ctx) => {
     w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
     w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
     for (const c of conditions) {
-      w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ""} \t${c.message ?? ""}\n`);
+      w.write(
+        1,
+        `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ""} \t${c.message ?? ""}\n`,
+      );
     }
   }
   w.write(0, "Addresses:\n");
@@ -301,9 +336,9 @@ export const describeNode: Describer = async (node, ctx) => {
   if (spec.podCIDRs?.length) w.write(0, `PodCIDRs:\t${spec.podCIDRs.join(",")}\n`);
   let pods: Json[] = [];
   try {
-    pods = (await ctx.list("pods", undefined, { fieldSelector: `spec.nodeName=${node.metadata.name}` })).filter(
-      (p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed",
-    );
+    pods = (
+      await ctx.list("pods", undefined, { fieldSelector: `spec.nodeName=${node.metadata.name}` })
+    ).filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
   } catch {
     pods = [];
   }
@@ -326,8 +361,14 @@ export const describeNode: Describer = async (node, ctx) => {
   w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
   w.write(1, "Resource\tRequests\tLimits\n");
   w.write(1, "--------\t--------\t------\n");
-  w.write(1, `cpu\t${fmtCpu(totals.cpuReq)} (${pct(totals.cpuReq, cpu(alloc.cpu))}%)\t${fmtCpu(totals.cpuLim)} (${pct(totals.cpuLim, cpu(alloc.cpu))}%)\n`);
-  w.write(1, `memory\t${fmtMem(totals.memReq)} (${pct(totals.memReq, mem(alloc.memory))}%)\t${fmtMem(totals.memLim)} (${pct(totals.memLim, mem(alloc.memory))}%)\n`);
+  w.write(
+    1,
+    `cpu\t${fmtCpu(totals.cpuReq)} (${pct(totals.cpuReq, cpu(alloc.cpu))}%)\t${fmtCpu(totals.cpuLim)} (${pct(totals.cpuLim, cpu(alloc.cpu))}%)\n`,
+  );
+  w.write(
+    1,
+    `memory\t${fmtMem(totals.memReq)} (${pct(totals.memReq, mem(alloc.memory))}%)\t${fmtMem(totals.memLim)} (${pct(totals.memLim, mem(alloc.memory))}%)\n`,
+  );
   describeEvents(w, ctx.events, ctx.now);
   return w.toString();
 };
@@ -354,7 +395,18 @@ function mem(q: unknown): number {
   if (q === undefined || q === null) return 0;
   const m = /^(\d+(?:\.\d+)?)([KMGTE]i?|k|m)?$/.exec(String(q));
   if (!m) return 0;
-  const mult: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, m: 1e-3 };
+  const mult: Record<string, number> = {
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    m: 1e-3,
+  };
   return Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1);
 }
 
@@ -368,7 +420,11 @@ function fmtCpu(milli: number): string {
 
 function fmtMem(bytes: number): string {
   if (bytes === 0) return "0";
-  for (const [suffix, size] of [["Gi", 1024 ** 3], ["Mi", 1024 ** 2], ["Ki", 1024]] as const) {
+  for (const [suffix, size] of [
+    ["Gi", 1024 ** 3],
+    ["Mi", 1024 ** 2],
+    ["Ki", 1024],
+  ] as const) {
     if (bytes % size === 0) return `${bytes / size}${suffix}`;
   }
   return String(bytes);
@@ -427,5 +483,5 @@ export const describers: Record<string, Describer> = {
   Node: describeNode,
 };
 
-export { listObjects, toYaml };
 export type { KubeObject };
+export { listObjects, toYaml };

@@ -1,6 +1,6 @@
+import { LAST_APPLIED } from "../commands/apply.js";
 import type { KubeObject } from "../manifests.js";
 import { ageSince } from "../printers/age.js";
-import { LAST_APPLIED } from "../commands/apply.js";
 import type { PrefixWriter } from "./prefix-writer.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: describers read loosely typed JSON objects.
@@ -18,7 +18,12 @@ export function rfc1123z(timestamp: string | undefined): string {
 }
 
 /** printLabelsMultilineWithIndent: `Labels:\tapp=web` then `\ttier=front` lines, `<none>` when empty. */
-export function printLabels(w: PrefixWriter, title: string, labels: Record<string, string> | undefined, indent = ""): void {
+export function printLabels(
+  w: PrefixWriter,
+  title: string,
+  labels: Record<string, string> | undefined,
+  indent = "",
+): void {
   w.write(0, `${indent}${title}:\t`);
   const keys = Object.keys(labels ?? {}).sort();
   if (keys.length === 0) {
@@ -49,7 +54,10 @@ export function printAnnotations(
   keys.forEach((k, i) => {
     if (i > 0) w.write(0, `${indent}\t`);
     const value = annotations![k]!;
-    w.write(0, `${k}: ${value.length > 140 ? `${value.slice(0, 140)}...` : value.split("\n").join(`\n${indent}\t`)}\n`);
+    w.write(
+      0,
+      `${k}: ${value.length > 140 ? `${value.slice(0, 140)}...` : value.split("\n").join(`\n${indent}\t`)}\n`,
+    );
   });
 }
 
@@ -57,7 +65,8 @@ export function printAnnotations(
 export function formatSelector(selector: Json): string {
   if (!selector) return "<none>";
   const parts: string[] = [];
-  for (const k of Object.keys(selector.matchLabels ?? {}).sort()) parts.push(`${k}=${selector.matchLabels[k]}`);
+  for (const k of Object.keys(selector.matchLabels ?? {}).sort())
+    parts.push(`${k}=${selector.matchLabels[k]}`);
   for (const e of selector.matchExpressions ?? []) {
     const values = (e.values ?? []).slice().sort().join(",");
     switch (e.operator) {
@@ -109,9 +118,7 @@ export function describeEvents(w: PrefixWriter, events: Json[] | undefined, now:
     return;
   }
   w.flush();
-  const sorted = [...events].sort(
-    (a, b) => Date.parse(eventTime(a) ?? "") - Date.parse(eventTime(b) ?? ""),
-  );
+  const sorted = [...events].sort((a, b) => Date.parse(eventTime(a) ?? "") - Date.parse(eventTime(b) ?? ""));
   w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
   w.write(1, "----\t------\t----\t----\t-------\n");
   for (const e of sorted) {
@@ -120,7 +127,10 @@ export function describeEvents(w: PrefixWriter, events: Json[] | undefined, now:
     if (e.series) interval = `${ageSince(e.series.lastObservedTime, now)} (x${e.series.count} over ${first})`;
     else if ((e.count ?? 1) > 1) interval = `${ageSince(e.lastTimestamp, now)} (x${e.count} over ${first})`;
     const source = e.source?.component || e.reportingComponent || e.reportingController || "";
-    w.write(1, `${e.type ?? ""}\t${e.reason ?? ""}\t${interval}\t${source}\t${String(e.message ?? "").trim()}\n`);
+    w.write(
+      1,
+      `${e.type ?? ""}\t${e.reason ?? ""}\t${interval}\t${source}\t${String(e.message ?? "").trim()}\n`,
+    );
   }
 }
 

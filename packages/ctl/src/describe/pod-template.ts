@@ -23,9 +23,14 @@ export function describeContainers(
     w.write(2, `Image:\t${c.image ?? ""}\n`);
     if (status) w.write(2, `Image ID:\t${status.imageID ?? ""}\n`);
     const ports = (c.ports ?? []).map((p: Json) => `${p.containerPort}/${p.protocol ?? "TCP"}`).join(", ");
-    const hostPorts = (c.ports ?? []).map((p: Json) => `${p.hostPort ?? 0}/${p.protocol ?? "TCP"}`).join(", ");
+    const hostPorts = (c.ports ?? [])
+      .map((p: Json) => `${p.hostPort ?? 0}/${p.protocol ?? "TCP"}`)
+      .join(", ");
     w.write(2, ports.includes(",") ? `Ports:\t${ports}\n` : `Port:\t${ports || "<none>"}\n`);
-    w.write(2, hostPorts.includes(",") ? `Host Ports:\t${hostPorts}\n` : `Host Port:\t${hostPorts || "<none>"}\n`);
+    w.write(
+      2,
+      hostPorts.includes(",") ? `Host Ports:\t${hostPorts}\n` : `Host Port:\t${hostPorts || "<none>"}\n`,
+    );
     for (const [title, values] of [
       ["Command", c.command],
       ["Args", c.args],
@@ -58,7 +63,9 @@ export function describeContainers(
       }
     }
     describeEnv(w, c.env);
-    const mounts = [...(c.volumeMounts ?? [])].sort((a: Json, b: Json) => String(a.mountPath).localeCompare(String(b.mountPath)));
+    const mounts = [...(c.volumeMounts ?? [])].sort((a: Json, b: Json) =>
+      String(a.mountPath).localeCompare(String(b.mountPath)),
+    );
     w.write(2, `Mounts:${mounts.length ? "" : "\t<none>"}\n`);
     for (const m of mounts) {
       const flags = [m.readOnly ? "ro" : "rw", ...(m.subPath ? [`path="${m.subPath}"`] : [])];
@@ -121,17 +128,32 @@ function describeEnv(w: PrefixWriter, env: Json[] | undefined): void {
     if (!from) {
       String(e.value ?? "")
         .split("\n")
-        .forEach((line, i) => w.write(3, i === 0 ? `${e.name}:\t${line}\n` : `\t${line}\n`));
+        .forEach((line, i) => {
+          w.write(
+            3,
+            i === 0
+              ? `${e.name}:	${line}
+`
+              : `	${line}
+`,
+          );
+        });
     } else if (from.fieldRef) {
       w.write(3, `${e.name}:\t (${from.fieldRef.apiVersion ?? "v1"}:${from.fieldRef.fieldPath})\n`);
     } else if (from.resourceFieldRef) {
       w.write(3, `${e.name}:\t${from.resourceFieldRef.resource}\n`);
     } else if (from.secretKeyRef) {
       const r = from.secretKeyRef;
-      w.write(3, `${e.name}:\t<set to the key '${r.key}' in secret '${r.name}'>\tOptional: ${Boolean(r.optional)}\n`);
+      w.write(
+        3,
+        `${e.name}:\t<set to the key '${r.key}' in secret '${r.name}'>\tOptional: ${Boolean(r.optional)}\n`,
+      );
     } else if (from.configMapKeyRef) {
       const r = from.configMapKeyRef;
-      w.write(3, `${e.name}:\t<set to the key '${r.key}' of config map '${r.name}'>\tOptional: ${Boolean(r.optional)}\n`);
+      w.write(
+        3,
+        `${e.name}:\t<set to the key '${r.key}' of config map '${r.name}'>\tOptional: ${Boolean(r.optional)}\n`,
+      );
     }
   }
 }
@@ -145,13 +167,25 @@ export function describeVolumes(w: PrefixWriter, volumes: Json[] | undefined, sp
   for (const v of volumes) {
     w.write(1, `${space ? " " : ""}${v.name}:\n`);
     if (v.hostPath) {
-      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? ""}\n`);
+      w.write(
+        2,
+        `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? ""}\n`,
+      );
     } else if (v.emptyDir) {
-      w.write(2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ""}\n    SizeLimit:\t${v.emptyDir.sizeLimit ?? "<unset>"}\n`);
+      w.write(
+        2,
+        `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ""}\n    SizeLimit:\t${v.emptyDir.sizeLimit ?? "<unset>"}\n`,
+      );
     } else if (v.secret) {
-      w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName}\n    Optional:\t${Boolean(v.secret.optional)}\n`);
+      w.write(
+        2,
+        `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName}\n    Optional:\t${Boolean(v.secret.optional)}\n`,
+      );
     } else if (v.configMap) {
-      w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name}\n    Optional:\t${Boolean(v.configMap.optional)}\n`);
+      w.write(
+        2,
+        `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name}\n    Optional:\t${Boolean(v.configMap.optional)}\n`,
+      );
     } else {
       w.write(2, "<unknown>\n");
     }
@@ -164,7 +198,8 @@ export function formatTolerations(tolerations: Json[] | undefined): string[] {
     if (t.value) s += `=${t.value}`;
     if (t.effect) s += `:${t.effect}`;
     if (t.operator === "Exists" && !t.value) s += " op=Exists";
-    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) s += ` for ${t.tolerationSeconds}s`;
+    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null)
+      s += ` for ${t.tolerationSeconds}s`;
     return s;
   });
 }
@@ -176,7 +211,9 @@ export function printTolerations(w: PrefixWriter, tolerations: Json[] | undefine
     w.write(0, "<none>\n");
     return;
   }
-  lines.forEach((l, i) => w.write(0, i === 0 ? `${l}\n` : `${indent}\t${l}\n`));
+  lines.forEach((l, i) => {
+    w.write(0, i === 0 ? `${l}\n` : `${indent}\t${l}\n`);
+  });
 }
 
 /** DescribePodTemplate: the `Pod Template:` section of deployments, replica sets and jobs. */
@@ -192,7 +229,8 @@ export function describePodTemplate(w: PrefixWriter, template: Json): void {
   }
   const spec = template.spec ?? {};
   if (spec.serviceAccountName) w.write(1, `Service Account:\t${spec.serviceAccountName}\n`);
-  if (spec.initContainers?.length) describeContainers(w, "Init Containers", spec.initContainers, undefined, "  ");
+  if (spec.initContainers?.length)
+    describeContainers(w, "Init Containers", spec.initContainers, undefined, "  ");
   describeContainers(w, "Containers", spec.containers, undefined, "  ");
   describeVolumes(w, spec.volumes, "  ");
   if (spec.priorityClassName) w.write(1, `Priority Class Name:\t${spec.priorityClassName}\n`);

@@ -40,7 +40,8 @@ export function goTabwriter(text: string, minWidth: number, padding: number): st
       let s = "";
       for (let j = 0; j < line.length; j++) {
         const cell = line[j]!;
-        if (j < widths.length && j < line.length - 1) s += cell + " ".repeat(Math.max(0, widths[j]! - len(cell)));
+        if (j < widths.length && j < line.length - 1)
+          s += cell + " ".repeat(Math.max(0, widths[j]! - len(cell)));
         else s += cell;
       }
       out[i] = s;

@@ -193,7 +193,10 @@ function parseBracket(inner: string): Segment {
   }
   const parts = inner.split(",").map((p) => p.trim());
   if (parts.every((p) => /^-?\d+$/.test(p))) return { kind: "index", indices: parts.map(Number) };
-  return { kind: "field", names: parts.map((p) => (p.startsWith("'") || p.startsWith('"') ? unquote(p) : p)) };
+  return {
+    kind: "field",
+    names: parts.map((p) => (p.startsWith("'") || p.startsWith('"') ? unquote(p) : p)),
+  };
 }
 
 function parseFilter(expr: string): Segment {
@@ -229,7 +232,8 @@ function step(seg: Segment, value: unknown, root: unknown): unknown[] {
       const out: unknown[] = [];
       for (const n of seg.indices) {
         const idx = n < 0 ? value.length + n : n;
-        if (idx < 0 || idx >= value.length) throw new JsonPathError(`array index out of bounds: index ${n}, length ${value.length}`);
+        if (idx < 0 || idx >= value.length)
+          throw new JsonPathError(`array index out of bounds: index ${n}, length ${value.length}`);
         out.push(value[idx]);
       }
       return out;
@@ -251,7 +255,8 @@ function step(seg: Segment, value: unknown, root: unknown): unknown[] {
       return items.filter((item) => {
         const left = evaluate(seg.left, root, item);
         if (!seg.op) return left.length > 0 && left[0] !== false && left[0] !== null;
-        const right = seg.right && "literal" in seg.right ? [seg.right.literal] : evaluate(seg.right as Path, root, item);
+        const right =
+          seg.right && "literal" in seg.right ? [seg.right.literal] : evaluate(seg.right as Path, root, item);
         if (left.length === 0 || right.length === 0) return false;
         return compare(left[0], seg.op, right[0]);
       });

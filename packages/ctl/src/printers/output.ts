@@ -39,7 +39,9 @@ export function parseOutput(text: string | undefined, allowed: "get" | "object" 
     case "custom-columns":
       return { kind: "custom-columns", columns: parseCustomColumns(arg) };
   }
-  throw new CliError(`unable to match a printer suitable for the output format "${text}", allowed formats are: ${ALLOWED}`);
+  throw new CliError(
+    `unable to match a printer suitable for the output format "${text}", allowed formats are: ${ALLOWED}`,
+  );
 }
 
 /** kubectl's List wrapper for several objects in -o yaml|json|jsonpath. */
@@ -70,7 +72,9 @@ export function printObjects(
         return format.path.execute(value);
       } catch (err) {
         if (err instanceof JsonPathError) {
-          throw new CliError(`error executing jsonpath ${JSON.stringify(format.path.template)}: Error executing template: ${err.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${format.path.template}\n\tobject given to jsonpath engine was:\n\t\t${JSON.stringify(value)}\n\n`);
+          throw new CliError(
+            `error executing jsonpath ${JSON.stringify(format.path.template)}: Error executing template: ${err.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${format.path.template}\n\tobject given to jsonpath engine was:\n\t\t${JSON.stringify(value)}\n\n`,
+          );
         }
         throw err;
       }

@@ -7,7 +7,12 @@ import { sortKeys } from "../kubeconfig.js";
  * `yes`, numbers) quoted. Where we differ: long strings are never folded.
  */
 export function toYaml(value: unknown): string {
-  return stringify(sortKeys(value), { indentSeq: false, lineWidth: 0, schema: "yaml-1.1", aliasDuplicateObjects: false });
+  return stringify(sortKeys(value), {
+    indentSeq: false,
+    lineWidth: 0,
+    schema: "yaml-1.1",
+    aliasDuplicateObjects: false,
+  });
 }
 
 /** `-o json`: 4-space indent and sorted keys, as kubectl's json printer. */

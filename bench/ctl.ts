@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:ctl`: wall time of `mkctl get pods` beside `kubectl get pods` on the same
+ * apiserver holding 100 pods, as whole processes, alternating so both see the same machine.
+ * Needs `npm run build` first; kubectl must be installed.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { median, report } from "./lib/report.js";
+
+const PODS = 100;
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const PORT = Number(process.env.BENCH_PORT ?? 16_510);
+const MINIK8S = fileURLToPath(new URL("../packages/minik8s/dist/main.js", import.meta.url));
+const MKCTL = fileURLToPath(new URL("../packages/ctl/dist/main.js", import.meta.url));
+const SERVER = `http://127.0.0.1:${PORT}`;
+
+async function waitReady(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${SERVER}/api/v1/namespaces/default`);
+      if (res.ok) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the apiserver did not answer on ${SERVER} (is it built? npm run build)`);
+}
+
+async function createPods(): Promise<void> {
+  await Promise.all(
+    Array.from({ length: PODS }, async (_, i) => {
+      const res = await fetch(`${SERVER}/api/v1/namespaces/default/pods`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: `bench-${i}`, labels: { app: "bench" } },
+          spec: { containers: [{ name: "app", image: "minik8s/busybox:1", command: ["sleep", "3600"] }] },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`creating pod ${i}: HTTP ${res.status} ${await res.text()}`);
+    }),
+  );
+}
+
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = performance.now();
+  const result = spawnSync(command, args, { env, encoding: "utf8" });
+  const ms = performance.now() - t0;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+  const rows = result.stdout.trim().split("\n").length - 1;
+  if (rows !== PODS) throw new Error(`${command} printed ${rows} pods, want ${PODS}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+  } catch {
+    throw new Error("kubectl is not installed: this benchmark compares mkctl with it");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "minik8s-bench-ctl-"));
+  const home = join(dir, "home");
+  mkdirSync(home);
+  const kubeconfig = join(dir, "kubeconfig");
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: ${SERVER}\nusers:\n- name: bench\n  user: {}\ncontexts:\n- name: bench\n  context: {cluster: bench, user: bench, namespace: default}\ncurrent-context: bench\n`,
+  );
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [MINIK8S, "apiserver", "--data-dir", join(dir, "data"), "--listen", `127.0.0.1:${PORT}`, "--log-level", "warn"],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  try {
+    await waitReady();
+    await createPods();
+    const env = { ...process.env, HOME: home, KUBECONFIG: kubeconfig };
+    // One untimed run each fills kubectl's discovery cache and warms the file system cache.
+    timeCommand("kubectl", ["get", "pods"], env);
+    timeCommand(process.execPath, [MKCTL, "get", "pods"], env);
+    const mkctl: number[] = [];
+    const kubectl: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      mkctl.push(timeCommand(process.execPath, [MKCTL, "get", "pods"], env));
+      kubectl.push(timeCommand("kubectl", ["get", "pods"], env));
+    }
+    const m = median(mkctl);
+    const k = median(kubectl);
+    const ratio = m / k;
+    console.log(`mkctl get pods (${PODS} pods): median ${m.toFixed(0)} ms over ${RUNS} runs`);
+    console.log(`kubectl get pods (${PODS} pods): median ${k.toFixed(0)} ms over ${RUNS} runs`);
+    console.log(`ratio mkctl/kubectl: ${ratio.toFixed(2)}`);
+    const markdown = `
+## mkctl beside kubectl (\`npm run bench:ctl\`)
+
+Whole processes, alternating, against one apiserver holding ${PODS} pods; medians of ${RUNS} runs.
+
+| command | median | goal |
+| --- | --- | --- |
+| \`mkctl get pods\` | ${m.toFixed(0)} ms | |
+| \`kubectl get pods\` | ${k.toFixed(0)} ms | |
+| ratio mkctl / kubectl | ${ratio.toFixed(2)} | ≤ 1.5 |
+`;
+    report("ctl", markdown, {
+      pods: PODS,
+      runs: RUNS,
+      mkctlMedianMs: Math.round(m),
+      kubectlMedianMs: Math.round(k),
+      ratio: Number(ratio.toFixed(3)),
+    });
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
