@@ -1,4 +1,5 @@
 import { StatusError, type StatusReason } from "@minik8s/api";
+import { type Client, ConnectionError as ClientConnectionError } from "@minik8s/client";
 
 type QueryValue = string | number | boolean | undefined | readonly string[];
 
@@ -56,7 +57,7 @@ function connectionMessage(server: string, code: string | undefined, detail: str
     return `dial tcp: lookup ${host}: no such host; check the server in your kubeconfig`;
   }
   if (code === "TIMEOUT") return `the request to ${server} timed out (--request-timeout)`;
-  return `Unable to connect to the server: ${detail}`;
+  return detail.startsWith("cannot") || detail.startsWith("the ") ? detail : `Unable to connect to the server: ${detail}`;
 }
 
 function hostOf(server: string): string {
@@ -107,6 +108,53 @@ export function queryString(query: Record<string, QueryValue> | undefined): stri
   }
   const text = params.toString();
   return text ? `?${text}` : "";
+}
+
+/**
+ * A Cluster over the REST client of @minik8s/client (TLS, client certificates, tokens), adding
+ * kubectl's `--request-timeout` to every request but streams, and kubectl's wording for an
+ * apiserver that cannot be reached.
+ */
+export class ClientCluster implements Cluster {
+  constructor(
+    private readonly client: Client,
+    private readonly timeoutMs?: number,
+  ) {}
+
+  get server(): string {
+    return this.client.server;
+  }
+
+  request<T = unknown>(opts: RequestOptions): Promise<T> {
+    return this.call(() => this.client.request<T>(this.withTimeout(opts)), opts);
+  }
+
+  requestText(opts: RequestOptions): Promise<string> {
+    return this.call(() => this.client.requestText(this.withTimeout(opts)), opts);
+  }
+
+  requestStream(opts: RequestOptions): Promise<AsyncIterable<Uint8Array>> {
+    return this.call(() => this.client.requestStream(opts), opts);
+  }
+
+  private withTimeout(opts: RequestOptions): RequestOptions {
+    if (!this.timeoutMs) return opts;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    return { ...opts, signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout };
+  }
+
+  private async call<T>(run: () => Promise<T>, opts: RequestOptions): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof ClientConnectionError) throw new ConnectionError(this.server, err.code, err.message);
+      const name = (err as { name?: string }).name;
+      if (!opts.signal?.aborted && (name === "TimeoutError" || name === "AbortError") && this.timeoutMs) {
+        throw new ConnectionError(this.server, "TIMEOUT", "timeout");
+      }
+      throw err;
+    }
+  }
 }
 
 /** A Cluster over Node's fetch: plain http(s) with an optional bearer token. */

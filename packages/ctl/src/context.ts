@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { type Cluster, HttpCluster } from "./cluster.js";
+import { Client } from "@minik8s/client";
+import { type Cluster, ClientCluster } from "./cluster.js";
 import { CliError } from "./errors.js";
-import { type ConnectionFlags, resolveConfig } from "./kubeconfig.js";
+import { type ConnectionFlags, type ResolvedConfig, resolveConfig } from "./kubeconfig.js";
 
 /** Where a command reads and writes: the process's streams, or buffers in tests. */
 export interface Io {
@@ -88,12 +89,10 @@ export class Ctx {
   get cluster(): Cluster {
     if (!this.clusterValue) {
       const cfg = this.config();
-      const connection = {
-        server: cfg.server,
-        token: cfg.token,
-        timeoutMs: parseTimeout(this.flags.requestTimeout),
-      };
-      this.clusterValue = this.deps.cluster ? this.deps.cluster(connection) : new HttpCluster(connection);
+      const timeoutMs = parseTimeout(this.flags.requestTimeout);
+      this.clusterValue = this.deps.cluster
+        ? this.deps.cluster({ ...cfg, timeoutMs })
+        : new ClientCluster(new Client({ ...cfg, userAgent: "mkctl" }), timeoutMs);
     }
     return this.clusterValue;
   }

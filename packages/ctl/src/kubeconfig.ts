@@ -121,6 +121,11 @@ export function sortKeys<T>(value: T): T {
 export interface ResolvedConfig {
   server: string;
   token?: string | undefined;
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  insecureSkipTLSVerify?: boolean | undefined;
+  tlsServerName?: string | undefined;
   namespace: string;
   contextName?: string | undefined;
 }
@@ -158,7 +163,19 @@ export function resolveConfig(flags: ConnectionFlags, env = process.env): Resolv
   return {
     server,
     token: flags.token ?? user?.token,
+    ca: pem(cluster?.["certificate-authority-data"], cluster?.["certificate-authority"]),
+    cert: pem(user?.["client-certificate-data"], user?.["client-certificate"]),
+    key: pem(user?.["client-key-data"], user?.["client-key"]),
+    insecureSkipTLSVerify: cluster?.["insecure-skip-tls-verify"],
+    tlsServerName: cluster?.["tls-server-name"],
     namespace: flags.namespace || context?.namespace || "default",
     contextName,
   };
+}
+
+/** `*-data` fields hold base64 PEM; the plain fields name a file. */
+function pem(data: string | undefined, file: string | undefined): string | undefined {
+  if (data) return Buffer.from(data, "base64").toString("utf8");
+  if (file) return readFileSync(file, "utf8");
+  return undefined;
 }

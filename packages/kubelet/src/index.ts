@@ -1,1 +1,1 @@
-export {};
+export * from "./gpu/nvidia-smi.js";
