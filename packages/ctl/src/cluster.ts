@@ -1,4 +1,3 @@
-import { StatusError, type StatusReason } from "@minik8s/api";
 import { type Client, ConnectionError as ClientConnectionError } from "@minik8s/client";
 
 type QueryValue = string | number | boolean | undefined | readonly string[];
@@ -23,13 +22,6 @@ export interface Cluster {
   request<T = unknown>(opts: RequestOptions): Promise<T>;
   requestText(opts: RequestOptions): Promise<string>;
   requestStream(opts: RequestOptions): Promise<AsyncIterable<Uint8Array>>;
-}
-
-export interface ConnectionConfig {
-  server: string;
-  token?: string | undefined;
-  /** Milliseconds; 0 or undefined waits forever (kubectl's `--request-timeout=0`). */
-  timeoutMs?: number | undefined;
 }
 
 /** The apiserver could not be reached at all; the message says how to get a cluster. */
@@ -57,7 +49,9 @@ function connectionMessage(server: string, code: string | undefined, detail: str
     return `dial tcp: lookup ${host}: no such host; check the server in your kubeconfig`;
   }
   if (code === "TIMEOUT") return `the request to ${server} timed out (--request-timeout)`;
-  return detail.startsWith("cannot") || detail.startsWith("the ") ? detail : `Unable to connect to the server: ${detail}`;
+  return detail.startsWith("cannot") || detail.startsWith("the ")
+    ? detail
+    : `Unable to connect to the server: ${detail}`;
 }
 
 function hostOf(server: string): string {
@@ -66,48 +60,6 @@ function hostOf(server: string): string {
   } catch {
     return server;
   }
-}
-
-const REASON_BY_CODE: Record<number, StatusReason> = {
-  400: "BadRequest",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "NotFound",
-  405: "MethodNotAllowed",
-  406: "NotAcceptable",
-  409: "Conflict",
-  410: "Gone",
-  413: "RequestEntityTooLarge",
-  415: "UnsupportedMediaType",
-  422: "Invalid",
-  429: "TooManyRequests",
-  500: "InternalError",
-  503: "ServiceUnavailable",
-  504: "Timeout",
-};
-
-/** A non-2xx reply as the StatusError it carries, or one made from the HTTP code. */
-export function errorFromReply(code: number, text: string): StatusError {
-  try {
-    const body = JSON.parse(text) as { kind?: string };
-    if (body?.kind === "Status") return StatusError.fromStatus(body as never, code);
-  } catch {
-    // not JSON
-  }
-  const reason = REASON_BY_CODE[code] ?? (code >= 500 ? "InternalError" : "BadRequest");
-  return new StatusError(code, reason, text.trim() || `the server responded with the status code ${code}`);
-}
-
-export function queryString(query: Record<string, QueryValue> | undefined): string {
-  if (!query) return "";
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) params.append(key, v);
-    else params.append(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : "";
 }
 
 /**
@@ -154,63 +106,6 @@ export class ClientCluster implements Cluster {
       }
       throw err;
     }
-  }
-}
-
-/** A Cluster over Node's fetch: plain http(s) with an optional bearer token. */
-export class HttpCluster implements Cluster {
-  readonly server: string;
-
-  constructor(private readonly config: ConnectionConfig) {
-    this.server = config.server.replace(/\/$/, "");
-  }
-
-  async request<T = unknown>(opts: RequestOptions): Promise<T> {
-    const res = await this.send(opts);
-    const text = await res.text();
-    if (text === "") return undefined as T;
-    return JSON.parse(text) as T;
-  }
-
-  async requestText(opts: RequestOptions): Promise<string> {
-    return (await this.send({ accept: "text/plain, */*", ...opts })).text();
-  }
-
-  async requestStream(opts: RequestOptions): Promise<AsyncIterable<Uint8Array>> {
-    const res = await this.send({ ...opts, stream: true } as RequestOptions);
-    if (!res.body) return (async function* () {})();
-    return res.body as unknown as AsyncIterable<Uint8Array>;
-  }
-
-  private async send(opts: RequestOptions & { stream?: boolean }): Promise<Response> {
-    const headers: Record<string, string> = { accept: opts.accept ?? "application/json" };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
-      body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
-      headers["content-type"] = opts.contentType ?? "application/json";
-    }
-    if (this.config.token) headers.authorization = `Bearer ${this.config.token}`;
-    headers["user-agent"] = "mkctl";
-    const signals: AbortSignal[] = [];
-    if (opts.signal) signals.push(opts.signal);
-    // Streams (watches, followed logs) run until the caller stops them, as kubectl's do.
-    if (this.config.timeoutMs && !opts.stream) signals.push(AbortSignal.timeout(this.config.timeoutMs));
-    let res: Response;
-    try {
-      res = await fetch(this.server + opts.path + queryString(opts.query), {
-        method: opts.method ?? "GET",
-        headers,
-        body,
-        signal: signals.length ? AbortSignal.any(signals) : undefined,
-      });
-    } catch (err) {
-      if (opts.signal?.aborted) throw err;
-      const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-      if (e.name === "TimeoutError") throw new ConnectionError(this.server, "TIMEOUT", "timeout");
-      throw new ConnectionError(this.server, e.cause?.code, e.cause?.message ?? e.message ?? String(err));
-    }
-    if (res.status < 200 || res.status >= 300) throw errorFromReply(res.status, await res.text());
-    return res;
   }
 }
 

@@ -1,6 +1,6 @@
-import type { Command } from "commander";
 import { Client } from "@minik8s/client";
-import { type Cluster, ClientCluster } from "./cluster.js";
+import type { Command } from "commander";
+import { ClientCluster, type Cluster } from "./cluster.js";
 import { CliError } from "./errors.js";
 import { type ConnectionFlags, type ResolvedConfig, resolveConfig } from "./kubeconfig.js";
 
@@ -37,11 +37,7 @@ export interface GlobalFlags extends ConnectionFlags {
 export interface Deps {
   io: Io;
   /** Replaces the HTTP connection, e.g. with a fake in unit tests. */
-  cluster?: (config: {
-    server: string;
-    token?: string | undefined;
-    timeoutMs?: number | undefined;
-  }) => Cluster;
+  cluster?: (config: ResolvedConfig & { timeoutMs?: number | undefined }) => Cluster;
 }
 
 /** What every command gets: its streams, the flags in effect and a lazily opened cluster. */

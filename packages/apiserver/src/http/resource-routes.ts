@@ -164,12 +164,20 @@ function openWatch(
   }
   const rv = query.get("resourceVersion");
   const since = rv && rv !== "0" ? parseRevision(rv) : undefined;
-  const source = storage.watch(
-    kind.namespaced ? info.namespace : undefined,
-    since,
-    selectors,
-    query.get("sendInitialEvents") === "true",
-  );
+  let source: EventSource;
+  try {
+    source = storage.watch(
+      kind.namespaced ? info.namespace : undefined,
+      since,
+      selectors,
+      query.get("sendInitialEvents") === "true",
+    );
+  } catch (err) {
+    // Kubernetes answers a watch from a revision it no longer has with 200 and an ERROR event
+    // (410 Expired), not an HTTP error; informers and reflectors relist on it.
+    if (!(err instanceof StatusError && err.code === 410)) throw err;
+    source = { close() {}, [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(err) }) };
+  }
   const timeout = Number(query.get("timeoutSeconds") ?? DEFAULT_WATCH_TIMEOUT_SECONDS);
   const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
   const options: WatchStreamOptions = {

@@ -84,7 +84,10 @@ export interface WatchableStore {
   delete(key: string, options?: MutateOptions): Promise<StoredObject>;
   /** Events for keys under `prefix`, in revision order, without gaps or duplicates. */
   watch(prefix: string, options?: WatchOptions): StoreWatch;
-  /** Forget the event log up to and including `revision`; watches from there get Compacted. */
+  /**
+   * Forget the history up to and including `revision` (keeping each key's version at it, as etcd
+   * does); watches and lists from before it get Compacted.
+   */
   compact(revision: number): Promise<void>;
   currentRevision(): Promise<number>;
   /** The oldest revision a watch can still start from (events after it are all kept). */

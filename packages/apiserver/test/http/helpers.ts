@@ -146,10 +146,23 @@ export class WatchReader {
     void this.pump(body);
   }
 
-  static async open(url: string, accept?: string): Promise<WatchReader> {
+  /** Resolves once the response headers are in; fails if they take longer than `headersWithinMs`. */
+  static async open(url: string, accept?: string, headersWithinMs = 10_000): Promise<WatchReader> {
     const abort = new AbortController();
-    const res = await fetch(url, { signal: abort.signal, headers: accept ? { accept } : {} });
-    return new WatchReader(res.status, res.headers, abort, res.body);
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      abort.abort();
+    }, headersWithinMs);
+    try {
+      const res = await fetch(url, { signal: abort.signal, headers: accept ? { accept } : {} });
+      return new WatchReader(res.status, res.headers, abort, res.body);
+    } catch (err) {
+      if (late) throw new Error(`no response headers within ${headersWithinMs} ms for ${url}`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async pump(body: ReadableStream<Uint8Array> | null): Promise<void> {
