@@ -6,8 +6,8 @@ import {
   type Informer,
   KubeConfig,
   makeInformer,
-  type V1Pod,
   UPDATE,
+  type V1Pod,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestApiServer } from "../support/apiserver.js";
@@ -56,7 +56,10 @@ async function eventually(what: string, check: () => boolean, waitMs = 15_000): 
 
 describe("CoreV1Api", () => {
   it("creates, reads and lists namespaced pods", async () => {
-    const created = await core.createNamespacedPod({ namespace: "default", body: podBody("cn-1", { app: "cn" }) });
+    const created = await core.createNamespacedPod({
+      namespace: "default",
+      body: podBody("cn-1", { app: "cn" }),
+    });
     expect(created.metadata?.uid).toEqual(expect.any(String));
     expect(created.status?.phase).toBe("Pending");
     await core.createNamespacedPod({ namespace: "default", body: podBody("cn-2", { app: "cn" }) });
@@ -80,7 +83,9 @@ describe("CoreV1Api", () => {
   });
 
   it("reports a missing pod as a 404 with the apiserver's Status", async () => {
-    const failure = await core.readNamespacedPod({ name: "nobody", namespace: "default" }).catch((err) => err);
+    const failure = await core
+      .readNamespacedPod({ name: "nobody", namespace: "default" })
+      .catch((err) => err);
     expect(failure.code).toBe(404);
     expect(JSON.parse(failure.body)).toMatchObject({ kind: "Status", reason: "NotFound", code: 404 });
   });
@@ -90,7 +95,12 @@ describe("informer", () => {
   const PODS = "/api/v1/namespaces/informed/pods";
 
   function follow() {
-    const seen = { adds: [] as string[], updates: [] as V1Pod[], deletes: [] as string[], errors: [] as unknown[] };
+    const seen = {
+      adds: [] as string[],
+      updates: [] as V1Pod[],
+      deletes: [] as string[],
+      errors: [] as unknown[],
+    };
     let lists = 0;
     const informer = makeInformer<V1Pod>(kc, PODS, () => {
       lists++;
@@ -167,7 +177,7 @@ describe("informer", () => {
       body: [{ op: "add", path: "/metadata/labels/while", value: "away" }],
     });
     await core.deleteNamespacedPod({ name: "rl-1", namespace: "informed" });
-    // no compaction
+    await api.server.store.compact(await api.server.store.currentRevision());
     await api.stop();
     await api.resume();
 
@@ -179,7 +189,9 @@ describe("informer", () => {
     await eventually("the informer to match the server", () => names().join() === expected.join());
     expect(seen.adds).toContain("rl-4");
     expect(seen.deletes).toContain("rl-1");
-    expect(seen.updates.some((p) => p.metadata?.name === "rl-3" && p.metadata.labels?.while === "away")).toBe(true);
+    expect(seen.updates.some((p) => p.metadata?.name === "rl-3" && p.metadata.labels?.while === "away")).toBe(
+      true,
+    );
 
     // And it watches again from the relisted state.
     await core.createNamespacedPod({ namespace: "informed", body: podBody("rl-5") });

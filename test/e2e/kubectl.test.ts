@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { TestApiServer, writeKubeconfig } from "../support/apiserver.js";
 
 /**
@@ -137,7 +137,9 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     expect(run.stdout.trim().split("\n")).toEqual(["deployment.apps/web created", "service/web created"]);
     const deploy = await api.request("GET", DEPLOY);
     expect(deploy.status).toBe(200);
-    expect(deploy.body.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).toContain('"side"');
+    expect(deploy.body.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).toContain(
+      '"side"',
+    );
     expect((await api.request("GET", SERVICE)).body.spec.clusterIP).toMatch(/^10\./);
   });
 
@@ -147,7 +149,9 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split("\n")).toEqual(["deployment.apps/web unchanged", "service/web unchanged"]);
     const after = [(await api.request("GET", DEPLOY)).body, (await api.request("GET", SERVICE)).body];
-    expect(after.map((o) => o.metadata.resourceVersion)).toEqual(before.map((o) => o.metadata.resourceVersion));
+    expect(after.map((o) => o.metadata.resourceVersion)).toEqual(
+      before.map((o) => o.metadata.resourceVersion),
+    );
   });
 
   it("applying an edited manifest patches it: new image, removed container", async () => {
@@ -155,10 +159,15 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     const run = await kubectl("apply", "-f", path);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split("\n")).toEqual(["deployment.apps/web configured", "service/web unchanged"]);
+    expect(run.stdout.trim().split("\n")).toEqual([
+      "deployment.apps/web configured",
+      "service/web unchanged",
+    ]);
     const deploy = (await api.request("GET", DEPLOY)).body;
     const containers = deploy.spec.template.spec.containers;
-    expect(containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`)).toEqual(["nginx=nginx:1.26"]);
+    expect(containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`)).toEqual([
+      "nginx=nginx:1.26",
+    ]);
     expect(deploy.metadata.generation).toBe(2);
   });
 
@@ -176,22 +185,43 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     const run = await kubectl("get", "deployments", "-o", "wide");
     expect(run.code).toBe(0);
     const [header, row] = table(run.stdout);
-    expect(header).toEqual(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]);
+    expect(header).toEqual([
+      "NAME",
+      "READY",
+      "UP-TO-DATE",
+      "AVAILABLE",
+      "AGE",
+      "CONTAINERS",
+      "IMAGES",
+      "SELECTOR",
+    ]);
     expect(row?.slice(5)).toEqual(["nginx", "nginx:1.26", "app=web"]);
   });
 
   it("get -o yaml, -o json and -o name print the object", async () => {
     const yaml = await kubectl("get", "deployment", "web", "-o", "yaml");
     expect(yaml.code).toBe(0);
-    expect(parseYaml(yaml.stdout)).toMatchObject({ kind: "Deployment", metadata: { name: "web" }, spec: { replicas: 2 } });
+    expect(parseYaml(yaml.stdout)).toMatchObject({
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: { replicas: 2 },
+    });
 
     const json = await kubectl("get", "service", "web", "-o", "json");
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ kind: "Service", apiVersion: "v1", metadata: { name: "web" } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      kind: "Service",
+      apiVersion: "v1",
+      metadata: { name: "web" },
+    });
 
     const names = await kubectl("get", "deploy,svc", "-o", "name");
     expect(names.code).toBe(0);
-    expect(names.stdout.trim().split("\n").sort()).toEqual(["deployment.apps/web", "service/kubernetes", "service/web"]);
+    expect(names.stdout.trim().split("\n").sort()).toEqual([
+      "deployment.apps/web",
+      "service/kubernetes",
+      "service/web",
+    ]);
   });
 
   it("get --show-labels and -A read the metadata the Table rows carry", async () => {
@@ -205,7 +235,12 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     expect(all.code).toBe(0);
     const rows = table(all.stdout);
     expect(rows[0]?.slice(0, 3)).toEqual(["NAMESPACE", "NAME", "TYPE"]);
-    expect(rows.slice(1).map((r) => `${r[0]}/${r[1]}`).sort()).toEqual(["default/kubernetes", "default/web"]);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => `${r[0]}/${r[1]}`)
+        .sort(),
+    ).toEqual(["default/kubernetes", "default/web"]);
   });
 
   it("get -w prints a change made while it watches", async () => {
@@ -220,7 +255,8 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const until = async (predicate: () => boolean) => {
       while (!predicate()) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`kubectl get -w ended: ${out}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`kubectl get -w ended: ${out}`);
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, 200);
@@ -229,7 +265,12 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     };
     try {
       await until(() => /\bweb\s+0\/2\b/.test(out));
-      const patched = await api.request("PATCH", `${DEPLOY}/scale`, { spec: { replicas: 3 } }, "application/merge-patch+json");
+      const patched = await api.request(
+        "PATCH",
+        `${DEPLOY}/scale`,
+        { spec: { replicas: 3 } },
+        "application/merge-patch+json",
+      );
       expect(patched.status).toBe(200);
       await until(() => /\bweb\s+0\/3\b/.test(out));
       const rows = table(out);
@@ -267,11 +308,16 @@ describe.skipIf(!haveKubectl)("the real kubectl against the apiserver", () => {
     expect(run.stderr).toContain('The Deployment "broken" is invalid');
     expect(run.stderr).toContain("* spec.replicas: Invalid value: -1");
     expect(run.stderr).toContain("* spec.template.spec.containers[0].image: Required value");
-    expect((await api.request("GET", "/apis/apps/v1/namespaces/default/deployments/broken")).status).toBe(404);
+    expect((await api.request("GET", "/apis/apps/v1/namespaces/default/deployments/broken")).status).toBe(
+      404,
+    );
   });
 
   it("an unknown field fails the apply with exit code 1 naming it", async () => {
-    const path = await file("unknown.yaml", INVALID.replace("replicas: -1", "replicaz: 1").replace('image: ""', "image: x"));
+    const path = await file(
+      "unknown.yaml",
+      INVALID.replace("replicas: -1", "replicaz: 1").replace('image: ""', "image: x"),
+    );
     const run = await kubectl("apply", "-f", path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("replicaz");

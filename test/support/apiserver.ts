@@ -80,7 +80,10 @@ export class TestApiServer {
     const res = await fetch(`${this.url}${path}`, {
       method,
       ...(body !== undefined
-        ? { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": contentType } }
+        ? {
+            body: typeof body === "string" ? body : JSON.stringify(body),
+            headers: { "content-type": contentType },
+          }
         : {}),
     });
     const text = await res.text();

@@ -1,5 +1,6 @@
 export * from "./decode.js";
 export * from "./defaults/index.js";
+export * from "./duration.js";
 export * from "./field-selector.js";
 export * from "./label-selector.js";
 export * from "./names.js";

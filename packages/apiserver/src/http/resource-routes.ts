@@ -1,29 +1,29 @@
 import {
-  type KindInfo,
-  type PatchType,
-  StatusError,
   errors,
   escapeFieldValue,
+  type KindInfo,
+  type PatchType,
   parseFieldSelector,
   parseLabelSelector,
   parsePatchType,
+  StatusError,
 } from "@minik8s/api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { parseFieldValidation } from "../registry/admit-object.js";
 import { supportedFields } from "../registry/field-sets.js";
-import { type ResourceStorage, type Selectors, parseRevision } from "../registry/resource-storage.js";
+import { parseRevision, type ResourceStorage, type Selectors } from "../registry/resource-storage.js";
 import type { DeleteOptions } from "../registry/strategy.js";
 import { toTable } from "../tables/to-table.js";
 import type { ApiObject, EventSource, WatchEvent } from "../watch/watch-event.js";
 import type { WatchStreamOptions } from "../watch/watch-pump.js";
 import { includeObjectPolicy, wantsTable } from "./negotiation.js";
-import { type RequestInfo, parseRequestInfo } from "./request-info.js";
+import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { streamWatch } from "./watch-stream.js";
 import {
   BASE64_BINARY_PROTOCOL,
+  streamWatchOverWebSocket,
   type WebSocketHandler,
   type WebSocketRoute,
-  streamWatchOverWebSocket,
 } from "./websocket.js";
 
 /** Finds the storage of a resource by group, version and plural. */
@@ -51,14 +51,22 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
   if (!info) throw new StatusError(404, "NotFound", "the server could not find the requested resource");
   const storage = lookup(info.group, info.version, info.resource);
   if (!storage) {
-    throw new StatusError(404, "NotFound", `the server could not find the requested resource (${info.resource})`);
+    throw new StatusError(
+      404,
+      "NotFound",
+      `the server could not find the requested resource (${info.resource})`,
+    );
   }
   const kind = storage.info;
   if (!kind.namespaced && info.namespace !== undefined) {
     throw new StatusError(404, "NotFound", "the server could not find the requested resource");
   }
   if (info.subresource && !kind.subresources.some((s) => s.name === info.subresource)) {
-    throw new StatusError(404, "NotFound", `the server could not find the requested resource (${info.resource}/${info.subresource})`);
+    throw new StatusError(
+      404,
+      "NotFound",
+      `the server could not find the requested resource (${info.resource}/${info.subresource})`,
+    );
   }
   if (!verbAllowed(kind, info)) {
     throw errors.methodNotAllowed("the server does not allow this method on the requested resource");
@@ -90,7 +98,9 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
         ...optionalNumber("limit", query.get("limit")),
         ...(query.get("continue") ? { continueToken: query.get("continue")! } : {}),
         ...(query.get("resourceVersion") ? { resourceVersion: query.get("resourceVersion")! } : {}),
-        ...(query.get("resourceVersionMatch") ? { resourceVersionMatch: query.get("resourceVersionMatch")! } : {}),
+        ...(query.get("resourceVersionMatch")
+          ? { resourceVersionMatch: query.get("resourceVersionMatch")! }
+          : {}),
       });
       if (wantsTable(accept)) {
         return reply
@@ -108,12 +118,17 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
         return send(201, await bindThroughStorage(lookup, storage, namespace, info, request.body));
       }
       if (info.subresource) return notServed(info);
-      const result = await storage.create(namespace, request.body, { dryRun, fieldValidation, ...opt({ fieldManager }) });
+      const result = await storage.create(namespace, request.body, {
+        dryRun,
+        fieldValidation,
+        ...opt({ fieldManager }),
+      });
       return send(201, result.object, result.warnings);
     }
 
     case "update": {
-      if (info.subresource === "scale") return send(200, await storage.updateScale(namespace, name, { body: request.body }));
+      if (info.subresource === "scale")
+        return send(200, await storage.updateScale(namespace, name, { body: request.body }));
       const result = await storage.update(namespace, name, request.body, {
         dryRun,
         fieldValidation,
@@ -129,7 +144,11 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
       }
       const result = await storage.patch(namespace, name, type, request.body, {
         dryRun,
-        fieldValidation: query.get("fieldValidation") ? fieldValidation : type === "application/apply-patch+yaml" ? "Strict" : "Warn",
+        fieldValidation: query.get("fieldValidation")
+          ? fieldValidation
+          : type === "application/apply-patch+yaml"
+            ? "Strict"
+            : "Warn",
         force: query.get("force") === "true",
         ...opt({ subresource: info.subresource, fieldManager }),
       });
@@ -140,7 +159,12 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
       return send(200, await storage.delete(namespace, name, deleteOptions(request.body, query), dryRun));
 
     case "deletecollection": {
-      const deleted = await storage.deleteCollection(namespace, parseSelectors(kind, query), deleteOptions(request.body, query), dryRun);
+      const deleted = await storage.deleteCollection(
+        namespace,
+        parseSelectors(kind, query),
+        deleteOptions(request.body, query),
+        dryRun,
+      );
       return reply.type("application/json").send(deleted);
     }
   }
@@ -244,7 +268,12 @@ async function bindThroughStorage(
   } as unknown as ApiObject;
 }
 
-function asTable(kind: KindInfo, objects: ApiObject[], query: URLSearchParams, listMeta?: Record<string, unknown>) {
+function asTable(
+  kind: KindInfo,
+  objects: ApiObject[],
+  query: URLSearchParams,
+  listMeta?: Record<string, unknown>,
+) {
   return toTable(kind.plural, kind.group, objects, {
     includeObject: includeObjectPolicy(query),
     ...(listMeta ? { listMeta } : {}),
@@ -302,11 +331,15 @@ function validateListOptions(query: URLSearchParams): void {
     ]);
   };
   if (match !== "Exact" && match !== "NotOlderThan") {
-    forbid(`Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan"`, "FieldValueNotSupported");
+    forbid(
+      `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan"`,
+      "FieldValueNotSupported",
+    );
   }
   if (!rv) forbid("Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
   if (query.get("continue")) forbid("Forbidden: resourceVersionMatch is forbidden when continue is provided");
-  if (match === "Exact" && rv === "0") forbid('Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  if (match === "Exact" && rv === "0")
+    forbid('Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
 }
 
 function patchTypeOf(request: FastifyRequest): PatchType {
@@ -322,8 +355,13 @@ function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
   if (grace !== null) options.gracePeriodSeconds = Number(grace);
   const policy = query.get("propagationPolicy");
   if (policy) options.propagationPolicy = policy as DeleteOptions["propagationPolicy"];
-  if (options.propagationPolicy && !["Orphan", "Background", "Foreground"].includes(options.propagationPolicy)) {
-    throw errors.badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(options.propagationPolicy)}`);
+  if (
+    options.propagationPolicy &&
+    !["Orphan", "Background", "Foreground"].includes(options.propagationPolicy)
+  ) {
+    throw errors.badRequest(
+      `propagationPolicy: Unsupported value: ${JSON.stringify(options.propagationPolicy)}`,
+    );
   }
   return options;
 }

@@ -1,22 +1,22 @@
 import {
-  type FieldSelector,
-  type KindInfo,
-  type LabelSelectorMatcher,
-  PatchError,
-  type PatchType,
-  StatusError,
   applyPatch,
   atomicMeta,
   errors,
+  type FieldSelector,
+  type KindInfo,
+  type LabelSelectorMatcher,
+  type PatchError,
+  type PatchType,
   patchMetaFor,
+  StatusError,
   storageKey,
   storagePrefix,
 } from "@minik8s/api";
 import type { Logger } from "pino";
-import { type StoredObject, type StoredValue, type WatchableStore, isStoreError } from "../storage/index.js";
+import { isStoreError, type StoredObject, type StoredValue, type WatchableStore } from "../storage/index.js";
 import type { WatchCache } from "../watch/watch-cache.js";
 import type { ApiObject, EventSource } from "../watch/watch-event.js";
-import { type FieldValidation, decodeBody, defaultAndValidate } from "./admit-object.js";
+import { decodeBody, defaultAndValidate, type FieldValidation } from "./admit-object.js";
 import { bindPod } from "./binding.js";
 import { selectableFields } from "./field-sets.js";
 import { clone, deepEqual, generateName, newUid, nowRfc3339, specOf } from "./object-meta.js";
@@ -110,7 +110,10 @@ export class ResourceStorage {
 
   matches(obj: ApiObject, selectors: Selectors): boolean {
     if (selectors.labelSelector && !selectors.labelSelector.matches(obj.metadata?.labels ?? {})) return false;
-    if (selectors.fieldSelector && !selectors.fieldSelector.matches(selectableFields(this.info.plural, obj))) {
+    if (
+      selectors.fieldSelector &&
+      !selectors.fieldSelector.matches(selectableFields(this.info.plural, obj))
+    ) {
       return false;
     }
     return true;
@@ -128,7 +131,11 @@ export class ResourceStorage {
     let startAfter: string | undefined;
     if (opts.continueToken) {
       ({ revision, startAfter } = decodeContinue(opts.continueToken));
-    } else if (opts.resourceVersion && opts.resourceVersion !== "0" && opts.resourceVersionMatch === "Exact") {
+    } else if (
+      opts.resourceVersion &&
+      opts.resourceVersion !== "0" &&
+      opts.resourceVersionMatch === "Exact"
+    ) {
       revision = parseRevision(opts.resourceVersion);
     } else if (opts.resourceVersion && !limit) {
       // "0" or NotOlderThan: the watch cache answers without touching the store.
@@ -140,7 +147,10 @@ export class ResourceStorage {
 
     let result: Awaited<ReturnType<WatchableStore["list"]>>;
     try {
-      result = await this.store.list(prefix, { ...(revision ? { revision } : {}), ...(startAfter ? { startAfter } : {}) });
+      result = await this.store.list(prefix, {
+        ...(revision ? { revision } : {}),
+        ...(startAfter ? { startAfter } : {}),
+      });
     } catch (err) {
       if (isStoreError(err, "Compacted")) {
         throw errors.gone(
@@ -207,12 +217,18 @@ export class ResourceStorage {
     return { object: await this.createDecoded(namespace, object, opts), warnings, created: true };
   }
 
-  private async createDecoded(namespace: string | undefined, input: ApiObject, opts: WriteOptions): Promise<ApiObject> {
-    const obj = clone(input);
+  /** `obj` is a freshly decoded body, ours to change. */
+  private async createDecoded(
+    namespace: string | undefined,
+    obj: ApiObject,
+    opts: WriteOptions,
+  ): Promise<ApiObject> {
     const meta = (obj.metadata ??= {});
     if (this.info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
-        throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        throw errors.badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        );
       }
       meta.namespace = namespace ?? meta.namespace;
       if (!meta.namespace) throw errors.badRequest("a namespace is required for namespaced resources");
@@ -238,8 +254,14 @@ export class ResourceStorage {
 
     this.strategy.allocate?.(admitted);
     try {
-      const stored = await this.store.create(this.key(meta.namespace, meta.name as string), admitted as StoredValue);
-      this.log?.debug({ object: this.objectName(meta.namespace, meta.name as string), kind: this.info.kind }, "created");
+      const stored = await this.store.create(
+        this.key(meta.namespace, meta.name as string),
+        admitted as StoredValue,
+      );
+      this.log?.debug(
+        { object: this.objectName(meta.namespace, meta.name as string), kind: this.info.kind },
+        "created",
+      );
       return this.decorate(stored.value, stored.modRevision);
     } catch (err) {
       this.strategy.release?.(admitted);
@@ -334,12 +356,22 @@ export class ResourceStorage {
       const toCreate = clone(applied.object);
       toCreate.metadata = { ...toCreate.metadata, name, managedFields: [entry] };
       try {
-        return { object: await this.createDecoded(namespace, toCreate, opts), warnings: applied.warnings, created: true };
+        return {
+          object: await this.createDecoded(namespace, toCreate, opts),
+          warnings: applied.warnings,
+          created: true,
+        };
       } catch (err) {
         if (!(err instanceof StatusError && err.reason === "AlreadyExists")) throw err;
       }
     }
-    const result = await this.patch(namespace, name, "application/strategic-merge-patch+json", applied.object, opts);
+    const result = await this.patch(
+      namespace,
+      name,
+      "application/strategic-merge-patch+json",
+      applied.object,
+      opts,
+    );
     return { ...result, warnings: applied.warnings };
   }
 
@@ -419,14 +451,24 @@ export class ResourceStorage {
     const admitted = defaultAndValidate(this.info, next, subresource === "binding" ? undefined : current);
     // Compared after defaulting and by value: a body that differs only in key order or in
     // defaults it left out is the same spec.
-    if ("spec" in admitted && !deepEqual(specOf(admitted), specOf(current))) admitted.metadata!.generation = previous + 1;
+    if ("spec" in admitted && !deepEqual(specOf(admitted), specOf(current)))
+      admitted.metadata!.generation = previous + 1;
     return admitted;
   }
 
-  private async writeUpdate(key: string, next: ApiObject, current: ApiObject, stored: StoredObject): Promise<ApiObject> {
+  private async writeUpdate(
+    key: string,
+    next: ApiObject,
+    current: ApiObject,
+    stored: StoredObject,
+  ): Promise<ApiObject> {
     const meta = next.metadata ?? {};
     // A deleting object whose last finalizer is gone goes away now.
-    if (meta.deletionTimestamp && this.isFinalized(next) && (this.info.plural !== "pods" || meta.deletionGracePeriodSeconds === 0)) {
+    if (
+      meta.deletionTimestamp &&
+      this.isFinalized(next) &&
+      (this.info.plural !== "pods" || meta.deletionGracePeriodSeconds === 0)
+    ) {
       const gone = await this.store.delete(key, { expectedRevision: stored.modRevision });
       this.strategy.release?.(current);
       return this.decorate(gone.value, gone.modRevision);
@@ -434,7 +476,9 @@ export class ResourceStorage {
     this.strategy.allocate?.(next, current);
     const toStore = stripVersion(next);
     try {
-      const written = await this.store.update(key, toStore as StoredValue, { expectedRevision: stored.modRevision });
+      const written = await this.store.update(key, toStore as StoredValue, {
+        expectedRevision: stored.modRevision,
+      });
       this.strategy.release?.(current, next);
       return this.decorate(written.value, written.modRevision);
     } catch (err) {
@@ -453,7 +497,12 @@ export class ResourceStorage {
    * first: finalizers (and orphan/foreground propagation, which are finalizers too), a namespace's
    * contents, or a pod's containers stopping within its grace period.
    */
-  async delete(namespace: string | undefined, name: string, options: DeleteOptions = {}, dryRun = false): Promise<ApiObject> {
+  async delete(
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+    dryRun = false,
+  ): Promise<ApiObject> {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const stored = await this.store.get(key);
@@ -468,7 +517,10 @@ export class ResourceStorage {
           `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${meta.uid}`,
         );
       }
-      if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== meta.resourceVersion) {
+      if (
+        options.preconditions?.resourceVersion &&
+        options.preconditions.resourceVersion !== meta.resourceVersion
+      ) {
         throw errors.conflict(
           this.info.plural,
           this.info.group,
@@ -484,7 +536,8 @@ export class ResourceStorage {
       if (options.propagationPolicy === "Foreground") finalizers.add("foregroundDeletion");
       if (finalizers.size > 0) nextMeta.finalizers = [...finalizers];
       const grace = this.strategy.gracePeriodSeconds?.(current, options) ?? 0;
-      const mustWait = finalizers.size > 0 || (this.strategy.pendingSpecFinalizers?.(current) ?? 0) > 0 || grace > 0;
+      const mustWait =
+        finalizers.size > 0 || (this.strategy.pendingSpecFinalizers?.(current) ?? 0) > 0 || grace > 0;
 
       if (dryRun) return current;
       try {
@@ -495,9 +548,14 @@ export class ResourceStorage {
           return this.decorate(gone.value, gone.modRevision);
         }
         const alreadyDeleting = typeof meta.deletionTimestamp === "string";
-        const previousGrace = typeof meta.deletionGracePeriodSeconds === "number" ? meta.deletionGracePeriodSeconds : undefined;
+        const previousGrace =
+          typeof meta.deletionGracePeriodSeconds === "number" ? meta.deletionGracePeriodSeconds : undefined;
         // A second delete may shorten a pod's grace period, never lengthen it.
-        if (alreadyDeleting && (previousGrace === undefined || grace >= previousGrace) && deepEqual(nextMeta.finalizers, meta.finalizers)) {
+        if (
+          alreadyDeleting &&
+          (previousGrace === undefined || grace >= previousGrace) &&
+          deepEqual(nextMeta.finalizers, meta.finalizers)
+        ) {
           return current;
         }
         nextMeta.deletionTimestamp = nowRfc3339(new Date(Date.now() + grace * 1000));
@@ -506,7 +564,10 @@ export class ResourceStorage {
         const written = await this.store.update(key, stripVersion(next) as StoredValue, {
           expectedRevision: stored.modRevision,
         });
-        this.log?.debug({ object: this.objectName(namespace, name), kind: this.info.kind, grace }, "marked for deletion");
+        this.log?.debug(
+          { object: this.objectName(namespace, name), kind: this.info.kind, grace },
+          "marked for deletion",
+        );
         return this.decorate(written.value, written.modRevision);
       } catch (err) {
         if (isStoreError(err, "Conflict")) continue;
@@ -561,7 +622,12 @@ export class ResourceStorage {
   }
 
   /** DELETE on a collection: every object the selectors match, each as a single delete would. */
-  async deleteCollection(namespace: string | undefined, selectors: Selectors, options: DeleteOptions, dryRun = false) {
+  async deleteCollection(
+    namespace: string | undefined,
+    selectors: Selectors,
+    options: DeleteOptions,
+    dryRun = false,
+  ) {
     const list = await this.list(namespace, selectors);
     const deleted: ApiObject[] = [];
     for (const item of list.items as ApiObject[]) {
@@ -602,7 +668,10 @@ function encodeContinue(revision: number, lastKey: string): string {
 
 function decodeContinue(token: string): { revision: number; startAfter: string } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { rv?: unknown; start?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+      rv?: unknown;
+      start?: unknown;
+    };
     if (typeof parsed.rv === "number" && typeof parsed.start === "string") {
       return { revision: parsed.rv, startAfter: parsed.start };
     }

@@ -124,8 +124,8 @@ describe("get and list", () => {
     expect(names).not.toContain("list-d");
 
     const all = await api.get("/api/v1/configmaps");
-    const where = all.body.items.map((i: { metadata: { namespace: string; name: string } }) =>
-      `${i.metadata.namespace}/${i.metadata.name}`,
+    const where = all.body.items.map(
+      (i: { metadata: { namespace: string; name: string } }) => `${i.metadata.namespace}/${i.metadata.name}`,
     );
     expect(where).toEqual(expect.arrayContaining(["default/list-a", "other/list-d"]));
   });
@@ -133,7 +133,9 @@ describe("get and list", () => {
   it("lists cluster-scoped objects, the system namespaces among them", async () => {
     const reply = await api.get("/api/v1/namespaces");
     const names = reply.body.items.map((i: { metadata: { name: string } }) => i.metadata.name);
-    expect(names).toEqual(expect.arrayContaining(["default", "kube-system", "kube-public", "kube-node-lease"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["default", "kube-system", "kube-public", "kube-node-lease"]),
+    );
   });
 
   it("filters by label selector", async () => {
@@ -147,7 +149,11 @@ describe("get and list", () => {
     expect(await names("app in (web,api)")).toEqual(["list-a", "list-b"]);
     expect(await names("tier,app!=web")).toEqual(["list-c"]);
     expect(await names("app,!tier")).toEqual(["list-b"]);
-    expectStatus(await api.get(`${CONFIGMAPS}?labelSelector=${encodeURIComponent("app in (")}`), 400, "BadRequest");
+    expectStatus(
+      await api.get(`${CONFIGMAPS}?labelSelector=${encodeURIComponent("app in (")}`),
+      400,
+      "BadRequest",
+    );
   });
 
   it("filters pods by metadata.name, spec.nodeName and status.phase", async () => {
@@ -160,7 +166,10 @@ describe("get and list", () => {
     });
     expect(bound.status, bound.text).toBe(201);
     const b = (await api.get(`${PODS}/field-b`)).body;
-    const running = await api.put(`${PODS}/field-b/status`, { ...b, status: { ...b.status, phase: "Running" } });
+    const running = await api.put(`${PODS}/field-b/status`, {
+      ...b,
+      status: { ...b.status, phase: "Running" },
+    });
     expect(running.status, running.text).toBe(200);
 
     const names = async (selector: string) => {
@@ -198,7 +207,9 @@ describe("get and list", () => {
     // Writes between pages: a new object, a deleted one not yet returned, a changed one.
     await api.create(CONFIGMAPS, configMap("pg-8", {}, { batch: "paging" }));
     expect((await api.delete(`${CONFIGMAPS}/pg-6`)).status).toBe(200);
-    const changed = await api.patch(`${CONFIGMAPS}/pg-5`, "application/merge-patch+json", { data: { x: "1" } });
+    const changed = await api.patch(`${CONFIGMAPS}/pg-5`, "application/merge-patch+json", {
+      data: { x: "1" },
+    });
     expect(changed.status).toBe(200);
 
     const seen = [...first.body.items];
@@ -237,7 +248,9 @@ describe("get and list", () => {
     const names = (reply: { body: { items: { metadata: { name: string } }[] } }) =>
       reply.body.items.map((i) => i.metadata.name);
 
-    const exact = await api.get(`${CONFIGMAPS}?labelSelector=batch%3Drv&resourceVersion=${before}&resourceVersionMatch=Exact`);
+    const exact = await api.get(
+      `${CONFIGMAPS}?labelSelector=batch%3Drv&resourceVersion=${before}&resourceVersionMatch=Exact`,
+    );
     expect(exact.status, exact.text).toBe(200);
     expect(exact.body.metadata.resourceVersion).toBe(before);
     expect(names(exact)).toEqual(["rv-a"]);
@@ -288,9 +301,15 @@ describe("update", () => {
     const created = await api.create(CONFIGMAPS, configMap("upd-stale", { v: "1" }));
     const first = await api.put(`${CONFIGMAPS}/upd-stale`, { ...created, data: { v: "2" } });
     expect(first.status, first.text).toBe(200);
-    expect(Number(first.body.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    expect(Number(first.body.metadata.resourceVersion)).toBeGreaterThan(
+      Number(created.metadata.resourceVersion),
+    );
 
-    const status = expectStatus(await api.put(`${CONFIGMAPS}/upd-stale`, { ...created, data: { v: "3" } }), 409, "Conflict");
+    const status = expectStatus(
+      await api.put(`${CONFIGMAPS}/upd-stale`, { ...created, data: { v: "3" } }),
+      409,
+      "Conflict",
+    );
     expect(status.message).toBe(
       'Operation cannot be fulfilled on configmaps "upd-stale": the object has been modified; please apply your changes to the latest version and try again',
     );
@@ -333,7 +352,10 @@ describe("update", () => {
   it("refuses a body whose name differs from the URL's, and 404s a missing object", async () => {
     const created = await api.create(CONFIGMAPS, configMap("upd-name"));
     expectStatus(
-      await api.put(`${CONFIGMAPS}/upd-name`, { ...created, metadata: { ...created.metadata, name: "other" } }),
+      await api.put(`${CONFIGMAPS}/upd-name`, {
+        ...created,
+        metadata: { ...created.metadata, name: "other" },
+      }),
       400,
       "BadRequest",
     );

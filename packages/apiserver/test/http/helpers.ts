@@ -66,13 +66,18 @@ export class TestServer {
     const headers: Record<string, string> = { ...opts.headers };
     let body: string | Buffer | undefined;
     if (opts.body !== undefined) {
-      body = typeof opts.body === "string" || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
+      body =
+        typeof opts.body === "string" || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
       headers["content-type"] = opts.contentType ?? "application/json";
     } else if (opts.contentType) {
       headers["content-type"] = opts.contentType;
     }
     if (opts.accept) headers.accept = opts.accept;
-    const res = await fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await res.text();
     let parsed: Json;
     try {
@@ -281,7 +286,11 @@ export function deployment(name: string, replicas = 1): Json {
   };
 }
 
-export function configMap(name: string, data: Record<string, string> = {}, labels?: Record<string, string>): Json {
+export function configMap(
+  name: string,
+  data: Record<string, string> = {},
+  labels?: Record<string, string>,
+): Json {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...(labels ? { labels } : {}) }, data };
 }
 

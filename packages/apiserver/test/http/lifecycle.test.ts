@@ -86,7 +86,11 @@ describe("delete", () => {
 
   it("refuses an unknown propagationPolicy", async () => {
     await api.create(CONFIGMAPS, configMap("del-policy"));
-    expectStatus(await api.delete(`${CONFIGMAPS}/del-policy`, { propagationPolicy: "Sideways" }), 400, "BadRequest");
+    expectStatus(
+      await api.delete(`${CONFIGMAPS}/del-policy`, { propagationPolicy: "Sideways" }),
+      400,
+      "BadRequest",
+    );
     expect((await api.get(`${CONFIGMAPS}/del-policy`)).status).toBe(200);
   });
 
@@ -95,7 +99,10 @@ describe("delete", () => {
     await api.create(CONFIGMAPS, configMap("dc-keep", {}, { batch: "other" }));
     const reply = await api.delete(`${CONFIGMAPS}?labelSelector=batch%3Ddc`);
     expect(reply.status, reply.text).toBe(200);
-    expect(reply.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort()).toEqual(["dc-1", "dc-2"]);
+    expect(reply.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort()).toEqual([
+      "dc-1",
+      "dc-2",
+    ]);
     expectStatus(await api.get(`${CONFIGMAPS}/dc-1`), 404);
     expect((await api.get(`${CONFIGMAPS}/dc-keep`)).status).toBe(200);
   });
@@ -114,7 +121,9 @@ describe("finalizers", () => {
     expect(marked.status).toBe(200);
     expect(marked.body.metadata.finalizers).toEqual(["example.com/hold", "example.com/also"]);
 
-    const one = await api.patch(`${CONFIGMAPS}/fin`, JSON_PATCH, [{ op: "remove", path: "/metadata/finalizers/0" }]);
+    const one = await api.patch(`${CONFIGMAPS}/fin`, JSON_PATCH, [
+      { op: "remove", path: "/metadata/finalizers/0" },
+    ]);
     expect(one.status, one.text).toBe(200);
     expect((await api.get(`${CONFIGMAPS}/fin`)).body.metadata.finalizers).toEqual(["example.com/also"]);
 
@@ -173,7 +182,9 @@ describe("namespaces", () => {
       403,
       "Forbidden",
     );
-    expect(status.message).toBe("unable to create new content in namespace doomed because it is being terminated");
+    expect(status.message).toBe(
+      "unable to create new content in namespace doomed because it is being terminated",
+    );
     // What is already inside can still be read and deleted (the namespace controller does that).
     expect((await api.delete("/api/v1/namespaces/doomed/configmaps/inside")).status).toBe(200);
 

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APPLY, configMap, deployment, expectStatus, JSON_PATCH, MERGE, STRATEGIC, TestServer } from "./helpers.js";
+import {
+  APPLY,
+  configMap,
+  deployment,
+  expectStatus,
+  JSON_PATCH,
+  MERGE,
+  STRATEGIC,
+  TestServer,
+} from "./helpers.js";
 
 /** The four PATCH types, and how unknown fields are refused, warned about or dropped. */
 let api: TestServer;
@@ -95,7 +104,10 @@ describe("JSON patch", () => {
 
   it("refuses an operation on a path that does not exist with 422", async () => {
     await api.create(CONFIGMAPS, configMap("jp-path", { a: "1" }));
-    expectStatus(await api.patch(`${CONFIGMAPS}/jp-path`, JSON_PATCH, [{ op: "remove", path: "/data/zzz" }]), 422);
+    expectStatus(
+      await api.patch(`${CONFIGMAPS}/jp-path`, JSON_PATCH, [{ op: "remove", path: "/data/zzz" }]),
+      422,
+    );
   });
 
   it("refuses a body that is not a list of operations with 400", async () => {
@@ -110,7 +122,12 @@ describe("strategic merge patch", () => {
   it("merges containers by name and deletes one with $patch: delete, as kubectl apply sends it", async () => {
     const web = deployment("smp");
     web.spec.template.spec.containers = [
-      { name: "nginx", image: "nginx:1.25", env: [{ name: "A", value: "1" }], ports: [{ containerPort: 80 }] },
+      {
+        name: "nginx",
+        image: "nginx:1.25",
+        env: [{ name: "A", value: "1" }],
+        ports: [{ containerPort: 80 }],
+      },
       { name: "side", image: "busybox", command: ["sleep", "3600"] },
     ];
     await api.create(DEPLOYMENTS, web);
@@ -131,7 +148,11 @@ describe("strategic merge patch", () => {
     expect(reply.status, reply.text).toBe(200);
     const containers = reply.body.spec.template.spec.containers;
     expect(containers).toHaveLength(1);
-    expect(containers[0]).toMatchObject({ name: "nginx", image: "nginx:1.26", ports: [{ containerPort: 80 }] });
+    expect(containers[0]).toMatchObject({
+      name: "nginx",
+      image: "nginx:1.26",
+      ports: [{ containerPort: 80 }],
+    });
     // Without a $setElementOrder for env, Kubernetes puts the patch's new items before the live ones.
     expect(containers[0].env).toEqual([
       { name: "B", value: "2" },
@@ -159,7 +180,11 @@ describe("strategic merge patch", () => {
       },
     });
     expect(reply.status, reply.text).toBe(200);
-    expect(reply.body.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(["c", "b", "a"]);
+    expect(reply.body.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual([
+      "c",
+      "b",
+      "a",
+    ]);
   });
 
   it("replaces plain lists and deletes fields set to null", async () => {
@@ -209,7 +234,11 @@ describe("server-side apply (apply-patch+yaml)", () => {
 
   it("refuses unknown fields by default", async () => {
     const body = `${manifest("three")}bogus: true\n`;
-    const status = expectStatus(await api.patch(`${CONFIGMAPS}/ssa?fieldManager=tester`, APPLY, body), 400, "BadRequest");
+    const status = expectStatus(
+      await api.patch(`${CONFIGMAPS}/ssa?fieldManager=tester`, APPLY, body),
+      400,
+      "BadRequest",
+    );
     expect(status.message).toContain("bogus");
   });
 });
@@ -259,6 +288,10 @@ describe("fieldValidation", () => {
   });
 
   it("refuses an unknown fieldValidation value", async () => {
-    expectStatus(await api.post(`${CONFIGMAPS}?fieldValidation=Loose`, configMap("fv-bad")), 400, "BadRequest");
+    expectStatus(
+      await api.post(`${CONFIGMAPS}?fieldValidation=Loose`, configMap("fv-bad")),
+      400,
+      "BadRequest",
+    );
   });
 });

@@ -89,7 +89,10 @@ describe("discovery", () => {
         v: "v2",
         as: "APIGroupDiscoveryList",
       });
-      expect(reply.body).toMatchObject({ kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2" });
+      expect(reply.body).toMatchObject({
+        kind: "APIGroupDiscoveryList",
+        apiVersion: "apidiscovery.k8s.io/v2",
+      });
     }
     const apis = (await api.get("/apis", { accept: AGGREGATED })).body;
     const apps = apis.items.find((g: { metadata: { name: string } }) => g.metadata.name === "apps");
@@ -192,7 +195,11 @@ describe("request bodies and errors", () => {
   });
 
   it("refuses a PATCH whose content type is not a patch type with 415", async () => {
-    expectStatus(await api.patch(`${CONFIGMAPS}/from-yaml`, "text/plain", "data: {}"), 415, "UnsupportedMediaType");
+    expectStatus(
+      await api.patch(`${CONFIGMAPS}/from-yaml`, "text/plain", "data: {}"),
+      415,
+      "UnsupportedMediaType",
+    );
   });
 
   it("refuses a body over 3 MiB with 413 and stores nothing", async () => {

@@ -46,12 +46,18 @@ describe("ClusterIP allocation", () => {
   it("honours an explicit free address and refuses a taken or out-of-range one with 422", async () => {
     const taken = (await api.get(`${SERVICES}/ip-a`)).body.spec.clusterIP;
     const used = await allClusterIps();
-    const pick = ["10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"].find((ip) => !used.includes(ip));
+    const pick = ["10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"].find(
+      (ip) => !used.includes(ip),
+    );
     expect(pick).toBeDefined();
     const explicit = await api.create(SERVICES, service("ip-explicit", { clusterIP: pick }));
     expect(explicit.spec.clusterIP).toBe(pick);
 
-    const conflict = expectStatus(await api.post(SERVICES, service("ip-dup", { clusterIP: taken })), 422, "Invalid");
+    const conflict = expectStatus(
+      await api.post(SERVICES, service("ip-dup", { clusterIP: taken })),
+      422,
+      "Invalid",
+    );
     expect(conflict.details.causes[0].field).toBe("spec.clusterIP");
     expect(conflict.message).toContain("already allocated");
 
@@ -76,7 +82,10 @@ describe("ClusterIP allocation", () => {
     expect(kept.status, kept.text).toBe(200);
     expect(kept.body.spec.clusterIP).toBe(svc.spec.clusterIP);
 
-    const moved = await api.put(`${SERVICES}/ip-a`, { ...kept.body, spec: { ...kept.body.spec, clusterIP: "10.0.0.6" } });
+    const moved = await api.put(`${SERVICES}/ip-a`, {
+      ...kept.body,
+      spec: { ...kept.body.spec, clusterIP: "10.0.0.6" },
+    });
     const status = expectStatus(moved, 422, "Invalid");
     expect(status.details.causes[0].field).toBe("spec.clusterIP");
   });
@@ -102,7 +111,8 @@ describe("ClusterIP allocation", () => {
     expect(afterRestart.spec.clusterIP).toBe(victim);
     const ips = await allClusterIps();
     expect(new Set(ips).size).toBe(ips.length);
-    for (const name of [...extra, "ip-restart", "ip-explicit", "ip-headless"]) await api.delete(`${SERVICES}/${name}`);
+    for (const name of [...extra, "ip-restart", "ip-explicit", "ip-headless"])
+      await api.delete(`${SERVICES}/${name}`);
   });
 });
 
@@ -111,7 +121,13 @@ describe("NodePort allocation", () => {
     const a = await api.create(SERVICES, service("np-a", { type: "NodePort" }));
     const b = await api.create(
       SERVICES,
-      service("np-b", { type: "NodePort", ports: [{ name: "http", port: 80 }, { name: "https", port: 443 }] }),
+      service("np-b", {
+        type: "NodePort",
+        ports: [
+          { name: "http", port: 80 },
+          { name: "https", port: 443 },
+        ],
+      }),
     );
     const ports = [a.spec.ports[0].nodePort, ...b.spec.ports.map((p: { nodePort: number }) => p.nodePort)];
     for (const port of ports) expect(port).toBeGreaterThanOrEqual(30000);
@@ -122,13 +138,19 @@ describe("NodePort allocation", () => {
   it("refuses a port in use or out of range with 422 naming the port's field", async () => {
     const taken = (await api.get(`${SERVICES}/np-a`)).body.spec.ports[0].nodePort;
     const dup = expectStatus(
-      await api.post(SERVICES, service("np-dup", { type: "NodePort", ports: [{ port: 80, nodePort: taken }] })),
+      await api.post(
+        SERVICES,
+        service("np-dup", { type: "NodePort", ports: [{ port: 80, nodePort: taken }] }),
+      ),
       422,
       "Invalid",
     );
     expect(dup.details.causes[0].field).toBe("spec.ports[0].nodePort");
     const out = expectStatus(
-      await api.post(SERVICES, service("np-out", { type: "NodePort", ports: [{ port: 80, nodePort: 31999 }] })),
+      await api.post(
+        SERVICES,
+        service("np-out", { type: "NodePort", ports: [{ port: 80, nodePort: 31999 }] }),
+      ),
       422,
       "Invalid",
     );
@@ -143,7 +165,10 @@ describe("NodePort allocation", () => {
     expect(again.spec.ports[0].nodePort).toBe(freed);
     // And the failed creates above claimed nothing for good.
     expect((await api.delete(`${SERVICES}/np-again`)).status).toBe(200);
-    const explicit = await api.create(SERVICES, service("np-explicit", { type: "NodePort", ports: [{ port: 80, nodePort: freed }] }));
+    const explicit = await api.create(
+      SERVICES,
+      service("np-explicit", { type: "NodePort", ports: [{ port: 80, nodePort: freed }] }),
+    );
     expect(explicit.spec.ports[0].nodePort).toBe(freed);
   });
 
@@ -156,7 +181,10 @@ describe("NodePort allocation", () => {
     });
     expect(changed.status, changed.text).toBe(200);
     expect(changed.body.spec.ports[0].nodePort).toBeUndefined();
-    const reuse = await api.create(SERVICES, service("np-reuse", { type: "NodePort", ports: [{ port: 80, nodePort: port }] }));
+    const reuse = await api.create(
+      SERVICES,
+      service("np-reuse", { type: "NodePort", ports: [{ port: 80, nodePort: port }] }),
+    );
     expect(reuse.spec.ports[0].nodePort).toBe(port);
   });
 });

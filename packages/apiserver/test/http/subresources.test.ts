@@ -36,7 +36,9 @@ describe("status subresource", () => {
     expect(reply.body.spec.replicas).toBe(1);
     expect(reply.body.metadata.labels).toEqual({ app: "st-put" });
     expect(reply.body.metadata.generation).toBe(1);
-    expect(Number(reply.body.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    expect(Number(reply.body.metadata.resourceVersion)).toBeGreaterThan(
+      Number(created.metadata.resourceVersion),
+    );
     const stored = (await api.get(`${DEPLOYMENTS}/st-put`)).body;
     expect(stored.spec.replicas).toBe(1);
     expect(stored.status.readyReplicas).toBe(1);
@@ -111,7 +113,11 @@ describe("scale subresource", () => {
     const first = await api.put(`${DEPLOYMENTS}/sc-put/scale`, { ...scale, spec: { replicas: 2 } });
     expect(first.status, first.text).toBe(200);
     expect(first.body.spec.replicas).toBe(2);
-    expectStatus(await api.put(`${DEPLOYMENTS}/sc-put/scale`, { ...scale, spec: { replicas: 4 } }), 409, "Conflict");
+    expectStatus(
+      await api.put(`${DEPLOYMENTS}/sc-put/scale`, { ...scale, spec: { replicas: 4 } }),
+      409,
+      "Conflict",
+    );
     const invalid = expectStatus(
       await api.patch(`${DEPLOYMENTS}/sc-put/scale`, MERGE, { spec: { replicas: -1 } }),
       422,
@@ -147,7 +153,11 @@ describe("pods/binding", () => {
   it("refuses a second binding with 409 and keeps the first node", async () => {
     await api.create(PODS, pod("bind-2"));
     expect((await api.post(`${PODS}/bind-2/binding`, binding("bind-2", "node-a"))).status).toBe(201);
-    const status = expectStatus(await api.post(`${PODS}/bind-2/binding`, binding("bind-2", "node-b")), 409, "Conflict");
+    const status = expectStatus(
+      await api.post(`${PODS}/bind-2/binding`, binding("bind-2", "node-b")),
+      409,
+      "Conflict",
+    );
     expect(status.message).toContain("node-a");
     expect((await api.get(`${PODS}/bind-2`)).body.spec.nodeName).toBe("node-a");
   });
@@ -155,7 +165,11 @@ describe("pods/binding", () => {
   it("refuses a binding without a target, or for a missing pod", async () => {
     await api.create(PODS, pod("bind-3"));
     const invalid = expectStatus(
-      await api.post(`${PODS}/bind-3/binding`, { apiVersion: "v1", kind: "Binding", metadata: { name: "bind-3" } }),
+      await api.post(`${PODS}/bind-3/binding`, {
+        apiVersion: "v1",
+        kind: "Binding",
+        metadata: { name: "bind-3" },
+      }),
       422,
       "Invalid",
     );

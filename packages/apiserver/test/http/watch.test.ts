@@ -129,7 +129,9 @@ describe("watch over chunked HTTP", () => {
   });
 
   it("ends the stream cleanly after timeoutSeconds", async () => {
-    const reader = await watch(`timeoutSeconds=1&resourceVersion=${await listRv()}&labelSelector=case%3Dnone`);
+    const reader = await watch(
+      `timeoutSeconds=1&resourceVersion=${await listRv()}&labelSelector=case%3Dnone`,
+    );
     expect(await reader.rest()).toEqual([]);
     expect(reader.isEnded).toBe(true);
   });
@@ -213,7 +215,10 @@ describe("watch over WebSocket", () => {
       const first = await client.nextMessage();
       const second = await client.nextMessage();
       expect(first.binary).toBe(false);
-      expect(summarize([JSON.parse(first.data), JSON.parse(second.data)])).toEqual(["ADDED w-ws", "DELETED w-ws"]);
+      expect(summarize([JSON.parse(first.data), JSON.parse(second.data)])).toEqual([
+        "ADDED w-ws",
+        "DELETED w-ws",
+      ]);
     } finally {
       client.ws.terminate();
     }
@@ -261,7 +266,8 @@ describe("watch across compaction and restarts", () => {
   });
 
   it("answers a resourceVersion older than the compacted history with an ERROR event carrying 410", async () => {
-    const old = (await api.create(CONFIGMAPS, configMap("w-old", {}, { case: "compact" }))).metadata.resourceVersion;
+    const old = (await api.create(CONFIGMAPS, configMap("w-old", {}, { case: "compact" }))).metadata
+      .resourceVersion;
     await api.patch(`${CONFIGMAPS}/w-old`, MERGE, { data: { v: "2" } });
     await api.patch(`${CONFIGMAPS}/w-old`, MERGE, { data: { v: "3" } });
     await api.server.store.compact(await api.server.store.currentRevision());

@@ -1,8 +1,7 @@
-import type { KindInfo } from "@minik8s/api";
+import { type KindInfo, translateTimestampSince } from "@minik8s/api";
 import { listObjects } from "../api.js";
 import type { Cluster } from "../cluster.js";
 import type { KubeObject } from "../manifests.js";
-import { ageSince } from "../printers/age.js";
 import { toYaml } from "../printers/yaml-printer.js";
 import {
   controllerOf,
@@ -56,7 +55,7 @@ export const describePod: Describer = async (pod, ctx) => {
   printLabels(w, "Labels", pod.metadata.labels);
   printAnnotations(w, "Annotations", pod.metadata.annotations);
   if (pod.metadata.deletionTimestamp) {
-    w.write(0, `Status:\tTerminating (lasts ${ageSince(pod.metadata.deletionTimestamp, ctx.now)})\n`);
+    w.write(0, `Status:\tTerminating (lasts ${translateTimestampSince(pod.metadata.deletionTimestamp, ctx.now)})\n`);
     w.write(0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 0}s\n`);
   } else {
     w.write(0, `Status:\t${status.phase ?? ""}\n`);
@@ -355,7 +354,7 @@ export const describeNode: Describer = async (node, ctx) => {
     totals.memLim += r.memLim;
     w.write(
       1,
-      `${p.metadata.namespace}\t${p.metadata.name}\t${fmtCpu(r.cpuReq)} (${pct(r.cpuReq, cpu(alloc.cpu))}%)\t${fmtCpu(r.cpuLim)} (${pct(r.cpuLim, cpu(alloc.cpu))}%)\t${fmtMem(r.memReq)} (${pct(r.memReq, mem(alloc.memory))}%)\t${fmtMem(r.memLim)} (${pct(r.memLim, mem(alloc.memory))}%)\t${ageSince(p.metadata.creationTimestamp, ctx.now)}\n`,
+      `${p.metadata.namespace}\t${p.metadata.name}\t${fmtCpu(r.cpuReq)} (${pct(r.cpuReq, cpu(alloc.cpu))}%)\t${fmtCpu(r.cpuLim)} (${pct(r.cpuLim, cpu(alloc.cpu))}%)\t${fmtMem(r.memReq)} (${pct(r.memReq, mem(alloc.memory))}%)\t${fmtMem(r.memLim)} (${pct(r.memLim, mem(alloc.memory))}%)\t${translateTimestampSince(p.metadata.creationTimestamp, ctx.now)}\n`,
     );
   }
   w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
