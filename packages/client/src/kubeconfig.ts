@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
@@ -10,7 +10,8 @@ import { parse, stringify } from "yaml";
  * are the file's own, dashes included, so a file round-trips unchanged.
  */
 export interface KubeConfigCluster {
-  server: string;
+  /** Absent only while `config set-cluster` builds an entry up, flag by flag. */
+  server?: string;
   "certificate-authority"?: string;
   "certificate-authority-data"?: string;
   "insecure-skip-tls-verify"?: boolean;
@@ -24,10 +25,12 @@ export interface KubeConfigUser {
   "client-certificate-data"?: string;
   "client-key"?: string;
   "client-key-data"?: string;
+  username?: string;
+  password?: string;
 }
 
 export interface KubeConfigContext {
-  cluster: string;
+  cluster?: string;
   user?: string;
   namespace?: string;
 }
@@ -65,6 +68,11 @@ export interface LoadOptions {
   server?: string | undefined;
   /** Overrides the context's namespace (`-n`). */
   namespace?: string | undefined;
+  /** Overrides the context's cluster and user by name (`--cluster`, `--user`). */
+  cluster?: string | undefined;
+  user?: string | undefined;
+  /** Overrides the user's bearer token (`--token`). */
+  token?: string | undefined;
   /** Defaults to process.env; tests pass their own. */
   env?: Record<string, string | undefined>;
 }
@@ -90,19 +98,44 @@ export function kubeconfigPaths(
   return list.length > 0 ? list : [defaultKubeConfigPath(env)];
 }
 
-/** The file that `config set-*` verbs change: as kubectl, the explicit one or the first in the list. */
+/** What a `config` verb changes: a named entry of one list, or the current context. */
+export type KubeConfigEntry = { list: "clusters" | "users" | "contexts"; name: string } | "current-context";
+
+/**
+ * The file that `config set-*` verbs change, as kubectl picks it: the explicit one; else the file
+ * that already holds the entry (for the current context, the first file that sets one); else the
+ * first file in the list, where kubectl adds new entries.
+ */
 export function kubeconfigPathForWrite(
   explicit?: string,
   env: Record<string, string | undefined> = process.env,
+  entry?: KubeConfigEntry,
 ): string {
-  return kubeconfigPaths(explicit, env)[0] as string;
+  const paths = kubeconfigPaths(explicit, env);
+  if (entry !== undefined) {
+    for (const path of paths) {
+      const config = readKubeConfigFile(path, { resolvePaths: false });
+      const holds =
+        entry === "current-context"
+          ? Boolean(config["current-context"])
+          : (config[entry.list] as { name: string }[]).some((e) => e.name === entry.name);
+      if (holds) return path;
+    }
+  }
+  return paths[0] as string;
 }
 
-/**
- * Parses one file. Relative file references (`certificate-authority: ca.crt`) are made absolute
- * against the file's folder, as kubectl resolves them, so merged configs keep working.
- */
-export function parseKubeConfig(text: string, path = "kubeconfig"): KubeConfig {
+export interface ParseOptions {
+  /**
+   * Default true: relative file references (`certificate-authority: ca.crt`) are made absolute
+   * against the file's folder, as kubectl resolves them, so merged configs keep working. A file
+   * read to be changed and written back keeps them as they are.
+   */
+  resolvePaths?: boolean;
+}
+
+/** Parses one file. */
+export function parseKubeConfig(text: string, path = "kubeconfig", opts: ParseOptions = {}): KubeConfig {
   let raw: unknown;
   try {
     raw = parse(text);
@@ -125,6 +158,7 @@ export function parseKubeConfig(text: string, path = "kubeconfig"): KubeConfig {
   if (doc.preferences && typeof doc.preferences === "object") {
     config.preferences = doc.preferences as Record<string, unknown>;
   }
+  if (opts.resolvePaths === false) return config;
   const base = dirname(resolve(path));
   const absolute = (p: string | undefined) => (p && !isAbsolute(p) ? join(base, p) : p);
   for (const { cluster } of config.clusters) {
@@ -155,16 +189,23 @@ function namedList(value: unknown, field: string, path: string): { name: string 
   });
 }
 
-/** Reads one file; a missing file is an empty config, as for kubectl. */
-export async function readKubeConfig(path: string): Promise<KubeConfig> {
+/**
+ * Reads one file; a missing file is an empty config, as for kubectl. Synchronous, as kubectl
+ * reads these few small files before anything else happens; `readKubeConfig` is the same, awaited.
+ */
+export function readKubeConfigFile(path: string, opts: ParseOptions = {}): KubeConfig {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyKubeConfig();
     throw err;
   }
-  return parseKubeConfig(text, path);
+  return parseKubeConfig(text, path, opts);
+}
+
+export async function readKubeConfig(path: string, opts: ParseOptions = {}): Promise<KubeConfig> {
+  return readKubeConfigFile(path, opts);
 }
 
 /**
@@ -187,7 +228,12 @@ export function mergeKubeConfigs(configs: readonly KubeConfig[]): KubeConfig {
   return merged;
 }
 
-/** Reads and merges the kubeconfig files `kubeconfigPaths` names. */
+/** Reads and merges files, a missing one counting as empty. */
+export function readMergedKubeConfig(paths: readonly string[]): KubeConfig {
+  return mergeKubeConfigs(paths.map((path) => readKubeConfigFile(path)));
+}
+
+/** Reads and merges the kubeconfig files `kubeconfigPaths` names; an explicit file must exist. */
 export async function loadKubeConfig(
   opts: { kubeconfig?: string | undefined; env?: Record<string, string | undefined> } = {},
 ): Promise<KubeConfig> {
@@ -195,7 +241,7 @@ export async function loadKubeConfig(
   if (opts.kubeconfig && !existsSync(opts.kubeconfig)) {
     throw new Error(`kubeconfig ${opts.kubeconfig} does not exist`);
   }
-  return mergeKubeConfigs(await Promise.all(paths.map(readKubeConfig)));
+  return readMergedKubeConfig(paths);
 }
 
 /**
@@ -214,43 +260,78 @@ export function resolveClientConfig(
   opts: LoadOptions = {},
   paths: string[] = [],
 ): ResolvedClientConfig {
-  const contextName = opts.context ?? config["current-context"];
+  const picked = selectKubeConfig(config, opts);
+  const { contextName, context } = picked;
   if (!contextName) {
-    if (opts.server) return { server: opts.server, namespace: opts.namespace || "default" };
+    if (opts.server) return connectionOf(picked, opts.server, opts);
     throw new Error(
       `no current context in ${paths.join(", ") || "the kubeconfig"} and no --server given: start a cluster with \`npx minik8s up\` (it writes a kubeconfig), or pass --server`,
     );
   }
-  const context = config.contexts.find((c) => c.name === contextName)?.context;
   if (!context) throw new Error(`context "${contextName}" is not in ${paths.join(", ") || "the kubeconfig"}`);
-  const cluster = config.clusters.find((c) => c.name === context.cluster)?.cluster;
-  if (!cluster && !opts.server) {
-    throw new Error(`context "${contextName}" names cluster "${context.cluster}", which is not defined`);
+  if (!picked.cluster && !opts.server) {
+    throw new Error(`context "${contextName}" names cluster "${picked.clusterName}", which is not defined`);
   }
-  const user = context.user ? config.users.find((u) => u.name === context.user)?.user : undefined;
-  if (context.user && !user) {
-    throw new Error(`context "${contextName}" names user "${context.user}", which is not defined`);
+  if (picked.userName && !picked.user) {
+    throw new Error(`context "${contextName}" names user "${picked.userName}", which is not defined`);
   }
-  const server = opts.server ?? cluster?.server;
-  if (!server) throw new Error(`cluster "${context.cluster}" has no server`);
+  const server = opts.server ?? picked.cluster?.server;
+  if (!server) throw new Error(`cluster "${picked.clusterName}" has no server`);
+  return connectionOf(picked, server, opts);
+}
 
-  const out: ResolvedClientConfig = {
-    server,
-    namespace: opts.namespace || context.namespace || "default",
-    context: contextName,
+/** The context, cluster and user that the options pick; each undefined where the kubeconfig lacks it. */
+export interface KubeConfigSelection {
+  contextName?: string | undefined;
+  context?: KubeConfigContext | undefined;
+  clusterName?: string | undefined;
+  cluster?: KubeConfigCluster | undefined;
+  userName?: string | undefined;
+  user?: KubeConfigUser | undefined;
+}
+
+/** Looks the chosen context up, then its cluster and user, `--cluster` and `--user` winning. */
+export function selectKubeConfig(config: KubeConfig, opts: LoadOptions = {}): KubeConfigSelection {
+  const contextName = opts.context ?? config["current-context"];
+  const context = config.contexts.find((c) => c.name === contextName)?.context;
+  const clusterName = opts.cluster ?? context?.cluster;
+  const userName = opts.user ?? context?.user;
+  return {
+    contextName,
+    context,
+    clusterName,
+    cluster: config.clusters.find((c) => c.name === clusterName)?.cluster,
+    userName,
+    user: userName ? config.users.find((u) => u.name === userName)?.user : undefined,
   };
+}
+
+/**
+ * The connection settings of a selection, once the caller has settled the server. Certificates
+ * and keys are read into PEM text here, so an unreadable file fails now with its path rather
+ * than later as a TLS error.
+ */
+export function connectionOf(
+  picked: KubeConfigSelection,
+  server: string,
+  opts: Pick<LoadOptions, "namespace" | "token"> = {},
+): ResolvedClientConfig {
+  const { context, cluster, user } = picked;
+  const out: ResolvedClientConfig = { server, namespace: opts.namespace || context?.namespace || "default" };
+  if (context) out.context = picked.contextName as string;
   const ca = pem(cluster?.["certificate-authority-data"], cluster?.["certificate-authority"]);
   if (ca) out.ca = ca;
   if (cluster?.["insecure-skip-tls-verify"]) out.insecureSkipTLSVerify = true;
   if (cluster?.["tls-server-name"]) out.tlsServerName = cluster["tls-server-name"];
-  if (user) {
-    const token = user.token ?? (user.tokenFile ? readText(user.tokenFile, "token file").trim() : undefined);
-    if (token) out.token = token;
-    const cert = pem(user["client-certificate-data"], user["client-certificate"]);
-    if (cert) out.cert = cert;
-    const key = pem(user["client-key-data"], user["client-key"]);
-    if (key) out.key = key;
-  }
+  const token =
+    opts.token ??
+    user?.token ??
+    (user?.tokenFile ? readText(user.tokenFile, "token file").trim() : undefined);
+  if (token) out.token = token;
+  const cert = pem(user?.["client-certificate-data"], user?.["client-certificate"]);
+  if (cert) out.cert = cert;
+  const key = pem(user?.["client-key-data"], user?.["client-key"]);
+  if (key) out.key = key;
   return out;
 }
 
@@ -269,7 +350,10 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** Writes a kubeconfig readable by its owner only (0600): it holds credentials. */
+/**
+ * Writes a kubeconfig readable by its owner only (0600): it holds credentials. The layout is
+ * kubectl's: keys sorted (Go marshals them in order) and lists not indented under their key.
+ */
 export async function writeKubeConfig(path: string, config: KubeConfig): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const doc: Record<string, unknown> = {
@@ -283,17 +367,22 @@ export async function writeKubeConfig(path: string, config: KubeConfig): Promise
   };
   // Write beside and rename, so a crash never leaves half a file where credentials were.
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, stringify(doc), { mode: 0o600 });
+  await writeFile(tmp, stringify(doc, { sortMapEntries: true, indentSeq: false, lineWidth: 0 }), {
+    mode: 0o600,
+  });
   await chmod(tmp, 0o600);
   await rename(tmp, path);
 }
 
-/** Reads one file, applies a change and writes it back: how `config set-*` verbs work. */
+/**
+ * Reads one file, applies a change and writes it back: how `config set-*` verbs work. Relative
+ * file references stay relative, as kubectl keeps them.
+ */
 export async function modifyKubeConfig(
   path: string,
   change: (config: KubeConfig) => KubeConfig,
 ): Promise<KubeConfig> {
-  const next = change(await readKubeConfig(path));
+  const next = change(readKubeConfigFile(path, { resolvePaths: false }));
   await writeKubeConfig(path, next);
   return next;
 }
@@ -309,7 +398,7 @@ function upsert<T extends { name: string }>(list: readonly T[], entry: T): T[] {
 /** `config set-cluster`: fields given are set, others kept (as kubectl merges). */
 export function setCluster(config: KubeConfig, name: string, fields: Partial<KubeConfigCluster>): KubeConfig {
   const current = config.clusters.find((c) => c.name === name)?.cluster;
-  const cluster = { ...current, ...defined(fields) } as KubeConfigCluster;
+  const cluster = { ...current, ...defined(fields) };
   return { ...config, clusters: upsert(config.clusters, { name, cluster }) };
 }
 
@@ -323,7 +412,7 @@ export function setUser(config: KubeConfig, name: string, fields: Partial<KubeCo
 /** `config set-context`. */
 export function setContext(config: KubeConfig, name: string, fields: Partial<KubeConfigContext>): KubeConfig {
   const current = config.contexts.find((c) => c.name === name)?.context;
-  const context = { cluster: "", ...current, ...defined(fields) } as KubeConfigContext;
+  const context = { ...current, ...defined(fields) };
   return { ...config, contexts: upsert(config.contexts, { name, context }) };
 }
 
@@ -335,13 +424,9 @@ export function useContext(config: KubeConfig, name: string): KubeConfig {
   return { ...config, "current-context": name };
 }
 
+/** `config delete-context`: as kubectl, a current-context naming it is left for the user to change. */
 export function deleteContext(config: KubeConfig, name: string): KubeConfig {
-  const contexts = config.contexts.filter((c) => c.name !== name);
-  const current = config["current-context"] === name ? undefined : config["current-context"];
-  const next: KubeConfig = { ...config, contexts };
-  if (current) next["current-context"] = current;
-  else delete next["current-context"];
-  return next;
+  return { ...config, contexts: config.contexts.filter((c) => c.name !== name) };
 }
 
 function defined<T extends object>(fields: T): Partial<T> {

@@ -1,20 +1,13 @@
 import { apiVersionOf, type KindInfo, kindForApiVersion } from "@minik8s/api";
-import { type Cluster, jsonLines } from "./cluster.js";
+import { LineDecoder, type ObjectList, resourcePath } from "@minik8s/client";
+import type { Cluster } from "./cluster.js";
 import { CliError } from "./errors.js";
 import type { KubeObject } from "./manifests.js";
 import type { Table } from "./printers/table-printer.js";
-import { resourcePath } from "./resources.js";
 
 /** What kubectl sends for server-side printing (KUBECTL-WIRE.md). */
 export const TABLE_ACCEPT =
   "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
-
-export interface ObjectList {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { resourceVersion?: string; continue?: string };
-  items: KubeObject[];
-}
 
 export interface Selectors {
   labelSelector?: string | undefined;
@@ -31,7 +24,9 @@ export function getObject(
   ns: string | undefined,
   name: string,
 ): Promise<KubeObject> {
-  return cluster.request<KubeObject>({ path: resourcePath(info, namespaceFor(info, ns), name) });
+  return cluster.request<KubeObject>({
+    path: resourcePath(info, { namespace: namespaceFor(info, ns), name }),
+  });
 }
 
 /** Lists a kind; items get the apiVersion and kind the server leaves out of list items. */
@@ -40,9 +35,9 @@ export async function listObjects(
   info: KindInfo,
   ns: string | undefined,
   sel: Selectors = {},
-): Promise<ObjectList> {
-  const list = await cluster.request<ObjectList>({
-    path: resourcePath(info, namespaceFor(info, ns)),
+): Promise<ObjectList<KubeObject>> {
+  const list = await cluster.request<ObjectList<KubeObject>>({
+    path: resourcePath(info, { namespace: namespaceFor(info, ns) }),
     query: { labelSelector: sel.labelSelector || undefined, fieldSelector: sel.fieldSelector || undefined },
   });
   list.items = (list.items ?? []).map((item) => withKind(item, info));
@@ -65,8 +60,8 @@ export async function getTable(
   name: string | undefined,
   sel: Selectors & { includeObject?: boolean } = {},
 ): Promise<Table> {
-  const reply = await cluster.request<Table | ObjectList | KubeObject>({
-    path: resourcePath(info, namespaceFor(info, ns), name),
+  const reply = await cluster.request<Table | ObjectList<KubeObject> | KubeObject>({
+    path: resourcePath(info, { namespace: namespaceFor(info, ns), name }),
     query:
       name === undefined
         ? {
@@ -80,12 +75,12 @@ export async function getTable(
   return asTable(reply);
 }
 
-export function asTable(reply: Table | ObjectList | KubeObject): Table {
+export function asTable(reply: Table | ObjectList<KubeObject> | KubeObject): Table {
   if ((reply as Table).kind === "Table") return reply as Table;
   const items = "items" in reply && Array.isArray(reply.items) ? reply.items : [reply as KubeObject];
   return {
     kind: "Table",
-    metadata: { resourceVersion: (reply as ObjectList).metadata?.resourceVersion ?? "" },
+    metadata: { resourceVersion: (reply as ObjectList<KubeObject>).metadata?.resourceVersion ?? "" },
     columnDefinitions: [
       { name: "Name", type: "string", format: "name", priority: 0 },
       { name: "Created At", type: "date", format: "", priority: 0 },
@@ -115,7 +110,7 @@ export async function* watchObjects<T>(
   },
 ): AsyncGenerator<WatchEvent<T>> {
   const stream = await cluster.requestStream({
-    path: resourcePath(info, namespaceFor(info, ns)),
+    path: resourcePath(info, { namespace: namespaceFor(info, ns) }),
     query: {
       watch: true,
       resourceVersion: opts.resourceVersion,
@@ -132,6 +127,17 @@ export async function* watchObjects<T>(
     if (opts.signal?.aborted) return;
     throw err;
   }
+}
+
+/**
+ * Newline-delimited JSON from a stream. Unlike the client's `WatchStream`, ERROR events are
+ * yielded rather than thrown, because `get -w` reports them in kubectl's own words.
+ */
+async function* jsonLines<T>(stream: AsyncIterable<Uint8Array>): AsyncGenerator<T> {
+  const lines = new LineDecoder();
+  const parse = (line: string) => (line.trim() ? [JSON.parse(line) as T] : []);
+  for await (const chunk of stream) for (const line of lines.push(chunk)) yield* parse(line);
+  for (const line of lines.end()) yield* parse(line);
 }
 
 /** The registry's KindInfo of an object from a manifest, or kubectl's error for unknown kinds. */

@@ -1,22 +1,14 @@
-import { type Client, ConnectionError as ClientConnectionError } from "@minik8s/client";
-
-type QueryValue = string | number | boolean | undefined | readonly string[];
-
-export interface RequestOptions {
-  method?: string;
-  path: string;
-  query?: Record<string, QueryValue>;
-  /** An object is sent as JSON; a string as it is. */
-  body?: unknown;
-  contentType?: string;
-  accept?: string;
-  signal?: AbortSignal | undefined;
-}
-
-/**
- * What mkctl needs from an apiserver: JSON requests, text (logs) and streams (watches). It is the
- * request surface of the REST client in @minik8s/client, so either can stand behind a command.
+/*
+ * mkctl's view of an apiserver: the request methods of the client's `Client`, behind an
+ * interface so unit tests can stand a fake in its place, plus the two things kubectl adds on
+ * top of a REST client: `--request-timeout` on every request but streams, and kubectl's own
+ * wording for an apiserver that cannot be reached.
  */
+import { type Client, ConnectionError as ClientConnectionError, type RequestOptions } from "@minik8s/client";
+
+export type { RequestOptions };
+
+/** What mkctl needs from an apiserver: JSON requests, text (logs) and streams (watches). */
 export interface Cluster {
   readonly server: string;
   request<T = unknown>(opts: RequestOptions): Promise<T>;
@@ -107,21 +99,4 @@ export class ClientCluster implements Cluster {
       throw err;
     }
   }
-}
-
-/** Newline-delimited JSON from a stream (watch events), decoding across chunk boundaries. */
-export async function* jsonLines<T>(stream: AsyncIterable<Uint8Array>): AsyncGenerator<T> {
-  const utf8 = new TextDecoder();
-  let tail = "";
-  for await (const chunk of stream) {
-    tail += utf8.decode(chunk, { stream: true });
-    let nl = tail.indexOf("\n");
-    while (nl >= 0) {
-      const line = tail.slice(0, nl).trim();
-      tail = tail.slice(nl + 1);
-      if (line) yield JSON.parse(line) as T;
-      nl = tail.indexOf("\n");
-    }
-  }
-  if (tail.trim()) yield JSON.parse(tail) as T;
 }

@@ -1,8 +1,8 @@
-import { Client } from "@minik8s/client";
+import { Client, type ResolvedClientConfig } from "@minik8s/client";
 import type { Command } from "commander";
 import { ClientCluster, type Cluster } from "./cluster.js";
+import { type ConnectionFlags, resolveConnection } from "./connection.js";
 import { CliError } from "./errors.js";
-import { type ConnectionFlags, type ResolvedConfig, resolveConfig } from "./kubeconfig.js";
 
 /** Where a command reads and writes: the process's streams, or buffers in tests. */
 export interface Io {
@@ -37,13 +37,13 @@ export interface GlobalFlags extends ConnectionFlags {
 export interface Deps {
   io: Io;
   /** Replaces the HTTP connection, e.g. with a fake in unit tests. */
-  cluster?: (config: ResolvedConfig & { timeoutMs?: number | undefined }) => Cluster;
+  cluster?: (config: ResolvedClientConfig & { timeoutMs?: number | undefined }) => Cluster;
 }
 
 /** What every command gets: its streams, the flags in effect and a lazily opened cluster. */
 export class Ctx {
   private clusterValue?: Cluster;
-  private resolved?: ReturnType<typeof resolveConfig>;
+  private resolved?: ResolvedClientConfig;
 
   constructor(
     readonly deps: Deps,
@@ -63,7 +63,7 @@ export class Ctx {
   }
 
   private config() {
-    this.resolved ??= resolveConfig(this.flags, this.io.env);
+    this.resolved ??= resolveConnection(this.flags, this.io.env);
     return this.resolved;
   }
 

@@ -1,6 +1,5 @@
 import { StatusError } from "@minik8s/api";
 import { ConnectionError } from "./cluster.js";
-import { ConfigError } from "./kubeconfig.js";
 
 /** An error the command reports as it is, ending mkctl with `code`. */
 export class CliError extends Error {
@@ -14,6 +13,9 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+/** The kubeconfig cannot say where the apiserver is; printed as it is, without `error: `. */
+export class ConfigError extends Error {}
 
 /** The message kubectl prints for an error, as its `cmdutil.CheckErr` does. */
 export function formatError(err: unknown): string {

@@ -1,23 +1,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { KubeObject as ClientKubeObject, ObjectMetaLike } from "@minik8s/client";
 import { parseAllDocuments } from "yaml";
 import { CliError } from "./errors.js";
 
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    generateName?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    [key: string]: unknown;
-  };
+/**
+ * The client's KubeObject, open to every other field: mkctl reads, prints and sends objects of
+ * any kind without knowing their types.
+ */
+export interface KubeObject extends ClientKubeObject {
+  metadata?: ObjectMetaLike & { [key: string]: unknown };
   [key: string]: unknown;
 }
 

@@ -52,3 +52,8 @@ export function parseDryRun(value: string | boolean | undefined): DryRun {
 export function dryRunSuffix(dryRun: DryRun): string {
   return dryRun === "client" ? " (dry run)" : dryRun === "server" ? " (server dry run)" : "";
 }
+
+/** The query of a write as kubectl sends it: its field manager, strict validation, the dry run. */
+export function writeQuery(fieldManager: string, dryRun: DryRun): Record<string, string | undefined> {
+  return { fieldManager, fieldValidation: "Strict", dryRun: dryRun === "server" ? "All" : undefined };
+}

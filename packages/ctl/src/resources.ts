@@ -48,26 +48,6 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** `/api/v1` or `/apis/apps/v1`. */
-export function groupVersionPath(info: { group: string; version: string }): string {
-  return info.group === "" ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
-}
-
-/** The path of a collection (namespace undefined or "" on a namespaced kind: all namespaces) or object. */
-export function resourcePath(
-  info: KindInfo,
-  namespace: string | undefined,
-  name?: string,
-  subresource?: string,
-): string {
-  let path = groupVersionPath(info);
-  if (info.namespaced && namespace) path += `/namespaces/${encodeURIComponent(namespace)}`;
-  path += `/${info.plural}`;
-  if (name !== undefined) path += `/${encodeURIComponent(name)}`;
-  if (subresource) path += `/${subresource}`;
-  return path;
-}
-
 /**
  * Splits kubectl's resource arguments: `pods web api`, `pods,svc`, `pod/web svc/api`.
  * Returns (type, names) pairs; names empty means "all of that type".

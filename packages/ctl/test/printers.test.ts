@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { humanDuration } from "@minik8s/api";
+import { describe, expect, it } from "vitest";
 import { parseCustomColumns, printCustomColumns } from "../src/printers/custom-columns.js";
 import { JsonPath } from "../src/printers/jsonpath.js";
 import { parseOutput, printObjects } from "../src/printers/output.js";

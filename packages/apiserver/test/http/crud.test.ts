@@ -283,8 +283,10 @@ describe("get and list", () => {
     expectStatus(await api.get(`${CONFIGMAPS}?resourceVersion=abc`), 400, "BadRequest");
   });
 
-  it("answers 410 Expired for an exact list at a compacted revision", async () => {
+  it("answers 410 Expired for an exact list or a next page at a compacted revision", async () => {
     const old = (await api.get(CONFIGMAPS)).body.metadata.resourceVersion;
+    const firstPage = await api.get(`${CONFIGMAPS}?limit=1`);
+    expect(firstPage.body.metadata.continue).toEqual(expect.any(String));
     await api.create(CONFIGMAPS, configMap("rv-compact"));
     await api.server.store.compact(await api.server.store.currentRevision());
     const status = expectStatus(
@@ -293,6 +295,14 @@ describe("get and list", () => {
       "Expired",
     );
     expect(status.message).toContain("too old resource version");
+    const page = expectStatus(
+      await api.get(`${CONFIGMAPS}?limit=1&continue=${encodeURIComponent(firstPage.body.metadata.continue)}`),
+      410,
+      "Expired",
+    );
+    expect(page.message).toContain("continue parameter is too old");
+    // A list without a resourceVersion still reads the current state.
+    expect((await api.get(CONFIGMAPS)).status).toBe(200);
   });
 });
 

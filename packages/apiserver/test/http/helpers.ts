@@ -256,7 +256,7 @@ export class WatchReader {
   }
 }
 
-/** `TYPE name@rv` lines: readable expectations for event sequences. */
+/** `TYPE name` lines: readable expectations for event sequences. */
 export function summarize(events: WatchEventJson[]): string[] {
   return events.map((e) => `${e.type} ${e.object?.metadata?.name ?? ""}`);
 }

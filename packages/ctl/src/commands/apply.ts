@@ -1,15 +1,23 @@
 import { createThreeWayMergePatch, isConflict, isNotFound, type JsonValue, patchMetaFor } from "@minik8s/api";
+import { resourcePath } from "@minik8s/client";
 import { type Command, Option } from "commander";
 import { stringify } from "yaml";
 import type { Cluster } from "../cluster.js";
 import { type Ctx, ctxOf } from "../context.js";
 import { CliError, formatError } from "../errors.js";
-import { sortKeys } from "../kubeconfig.js";
 import { type KubeObject, readManifests } from "../manifests.js";
-import { type DryRun, displayName, dryRunSuffix, parseDryRun, type Target, targetOf } from "../objects.js";
+import {
+  type DryRun,
+  displayName,
+  dryRunSuffix,
+  parseDryRun,
+  type Target,
+  targetOf,
+  writeQuery,
+} from "../objects.js";
 import { parseOutput, printObjects } from "../printers/output.js";
-import { resourcePath } from "../resources.js";
-import { whenDoing } from "./create.js";
+import { whenDoing } from "../send-manifests.js";
+import { sortKeys } from "../sort-keys.js";
 
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const FIELD_MANAGER = "kubectl-client-side-apply";
@@ -123,7 +131,7 @@ async function clientSideApply(
 ): Promise<{ verb: string; result: KubeObject }> {
   const { info, namespace, name } = target;
   const cluster = ctx.cluster;
-  const path = resourcePath(info, namespace, name);
+  const path = resourcePath(info, { namespace: namespace, name: name });
   for (let attempt = 0; ; attempt++) {
     let live: KubeObject | undefined;
     try {
@@ -136,12 +144,8 @@ async function clientSideApply(
       if (dryRun === "client") return { verb: "created", result: modified };
       const created = await cluster.request<KubeObject>({
         method: "POST",
-        path: resourcePath(info, namespace),
-        query: {
-          fieldManager: FIELD_MANAGER,
-          fieldValidation: "Strict",
-          dryRun: dryRun === "server" ? "All" : undefined,
-        },
+        path: resourcePath(info, { namespace: namespace }),
+        query: writeQuery(FIELD_MANAGER, dryRun),
         body: modified,
       });
       return { verb: "created", result: created };
@@ -158,11 +162,7 @@ async function clientSideApply(
       const patched = await cluster.request<KubeObject>({
         method: "PATCH",
         path,
-        query: {
-          fieldManager: FIELD_MANAGER,
-          fieldValidation: "Strict",
-          dryRun: dryRun === "server" ? "All" : undefined,
-        },
+        query: writeQuery(FIELD_MANAGER, dryRun),
         body: patch,
         contentType: "application/strategic-merge-patch+json",
       });
@@ -187,7 +187,7 @@ async function serverSideApply(
     );
   const result = await cluster.request<KubeObject>({
     method: "PATCH",
-    path: resourcePath(target.info, target.namespace, target.name),
+    path: resourcePath(target.info, { namespace: target.namespace, name: target.name }),
     query: {
       fieldManager: flags.fieldManager ?? "kubectl",
       force: Boolean(flags.forceConflicts),

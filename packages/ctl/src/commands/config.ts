@@ -1,14 +1,19 @@
+import {
+  deleteContext,
+  type KubeConfig,
+  type KubeConfigEntry,
+  kubeconfigPathForWrite,
+  kubeconfigPaths,
+  modifyKubeConfig,
+  readKubeConfigFile,
+  readMergedKubeConfig,
+  setCluster,
+  setContext,
+  setUser,
+} from "@minik8s/client";
 import type { Command } from "commander";
 import { type Ctx, ctxOf } from "../context.js";
 import { CliError } from "../errors.js";
-import {
-  fileFor,
-  type KubeConfig,
-  kubeconfigPaths,
-  loadMerged,
-  readConfigFile,
-  writeConfigFile,
-} from "../kubeconfig.js";
 import { formatColumns } from "../printers/tabwriter.js";
 import { toJson, toYaml } from "../printers/yaml-printer.js";
 
@@ -27,7 +32,7 @@ export function registerConfig(program: Command): void {
     .option("-o, --output <format>", "yaml (default) or json", "yaml")
     .action((flags: { raw?: boolean; minify?: boolean; output: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      let cfg = loadMerged(paths(ctx));
+      let cfg = merged(ctx);
       if (flags.minify) cfg = minify(cfg, ctx.flags.context);
       if (!flags.raw) cfg = redact(cfg);
       const doc = {
@@ -36,6 +41,7 @@ export function registerConfig(program: Command): void {
         contexts: nullIfEmpty(cfg.contexts),
         users: nullIfEmpty(cfg.users),
         "current-context": cfg["current-context"] ?? "",
+        preferences: cfg.preferences ?? {},
       };
       ctx.out(flags.output === "json" ? toJson(doc) : toYaml(doc));
     });
@@ -47,7 +53,7 @@ export function registerConfig(program: Command): void {
     .option("-o, --output <format>", "name: print only context names")
     .action((name: string | undefined, flags: { headers: boolean; output?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const cfg = loadMerged(paths(ctx));
+      const cfg = merged(ctx);
       const contexts = name ? cfg.contexts.filter((c) => c.name === name) : cfg.contexts;
       if (name && contexts.length === 0) throw new CliError(`context ${name} not found`);
       if (flags.output === "name") {
@@ -72,7 +78,7 @@ export function registerConfig(program: Command): void {
     .description("Display the current-context")
     .action((_f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const current = loadMerged(paths(ctx))["current-context"];
+      const current = merged(ctx)["current-context"];
       if (!current) throw new CliError("current-context is not set");
       ctx.out(`${current}\n`);
     });
@@ -81,14 +87,11 @@ export function registerConfig(program: Command): void {
     .alias("use")
     .description("Set the current-context in a kubeconfig file")
     .argument("<name>")
-    .action((name: string, _f: unknown, cmd: Command) => {
+    .action(async (name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const all = paths(ctx);
-      if (!loadMerged(all).contexts.some((c) => c.name === name))
+      if (!merged(ctx).contexts.some((c) => c.name === name))
         throw new CliError(`no context exists with the name: "${name}"`);
-      update(fileFor(all, "current-context"), (cfg) => {
-        cfg["current-context"] = name;
-      });
+      await modifyKubeConfig(fileFor(ctx, "current-context"), (cfg) => ({ ...cfg, "current-context": name }));
       ctx.out(`Switched to context "${name}".\n`);
     });
   config
@@ -100,33 +103,30 @@ export function registerConfig(program: Command): void {
     .option("--user <name>", "user for the context entry in kubeconfig")
     .option("--namespace <ns>", "namespace for the context entry in kubeconfig")
     .action(
-      (
+      async (
         name: string | undefined,
         flags: { current?: boolean; cluster?: string; user?: string; namespace?: string },
         cmd: Command,
       ) => {
         const ctx = ctxOf(cmd);
-        const all = paths(ctx);
         let target = name;
         if (flags.current) {
           if (name) throw new CliError("you cannot specify both a context name and --current");
-          target = loadMerged(all)["current-context"];
+          target = merged(ctx)["current-context"];
           if (!target) throw new CliError("no current context is set");
         }
         if (!target) throw new CliError("you must specify a non-empty context name or --current");
         let created = false;
         // The subcommand's own --namespace shadows the global -n here, as in kubectl.
         const local = cmd.opts() as typeof flags;
-        update(fileFor(all, "contexts", target), (cfg) => {
-          let entry = cfg.contexts.find((c) => c.name === target);
-          if (!entry) {
-            entry = { name: target!, context: {} };
-            cfg.contexts.push(entry);
-            created = true;
-          }
-          if (local.cluster !== undefined) entry.context.cluster = local.cluster;
-          if (local.user !== undefined) entry.context.user = local.user;
-          if (local.namespace !== undefined) entry.context.namespace = local.namespace;
+        const entry = target;
+        await modifyKubeConfig(fileFor(ctx, { list: "contexts", name: entry }), (cfg) => {
+          created = !cfg.contexts.some((c) => c.name === entry);
+          return setContext(cfg, entry, {
+            cluster: local.cluster,
+            user: local.user,
+            namespace: local.namespace,
+          });
         });
         ctx.out(`Context "${target}" ${created ? "created" : "modified"}.\n`);
       },
@@ -139,7 +139,7 @@ export function registerConfig(program: Command): void {
     .option("--certificate-authority <file>", "path to certificate-authority file for the cluster entry")
     .option("--insecure-skip-tls-verify [bool]", "insecure-skip-tls-verify for the cluster entry")
     .option("--tls-server-name <name>", "tls-server-name for the cluster entry")
-    .action((name: string, _f: unknown, cmd: Command) => {
+    .action(async (name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const local = cmd.opts() as {
         server?: string;
@@ -147,19 +147,15 @@ export function registerConfig(program: Command): void {
         insecureSkipTlsVerify?: string | boolean;
         tlsServerName?: string;
       };
-      update(fileFor(paths(ctx), "clusters", name), (cfg) => {
-        let entry = cfg.clusters.find((c) => c.name === name);
-        if (!entry) {
-          entry = { name, cluster: {} };
-          cfg.clusters.push(entry);
-        }
-        if (local.server !== undefined) entry.cluster.server = local.server;
-        if (local.certificateAuthority !== undefined)
-          entry.cluster["certificate-authority"] = local.certificateAuthority;
-        if (local.insecureSkipTlsVerify !== undefined)
-          entry.cluster["insecure-skip-tls-verify"] = local.insecureSkipTlsVerify !== "false";
-        if (local.tlsServerName !== undefined) entry.cluster["tls-server-name"] = local.tlsServerName;
-      });
+      const insecure = local.insecureSkipTlsVerify;
+      await modifyKubeConfig(fileFor(ctx, { list: "clusters", name }), (cfg) =>
+        setCluster(cfg, name, {
+          server: local.server,
+          "certificate-authority": local.certificateAuthority,
+          "insecure-skip-tls-verify": insecure === undefined ? undefined : insecure !== "false",
+          "tls-server-name": local.tlsServerName,
+        }),
+      );
       ctx.out(`Cluster "${name}" set.\n`);
     });
   config
@@ -171,7 +167,7 @@ export function registerConfig(program: Command): void {
     .option("--client-key <file>", "path to client-key file for the user entry")
     .option("--username <name>", "username for the user entry")
     .option("--password <password>", "password for the user entry")
-    .action((name: string, _f: unknown, cmd: Command) => {
+    .action(async (name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const local = cmd.opts() as {
         token?: string;
@@ -180,44 +176,39 @@ export function registerConfig(program: Command): void {
         username?: string;
         password?: string;
       };
-      update(fileFor(paths(ctx), "users", name), (cfg) => {
-        let entry = cfg.users.find((u) => u.name === name);
-        if (!entry) {
-          entry = { name, user: {} };
-          cfg.users.push(entry);
-        }
-        if (local.token !== undefined) entry.user.token = local.token;
-        if (local.clientCertificate !== undefined) entry.user["client-certificate"] = local.clientCertificate;
-        if (local.clientKey !== undefined) entry.user["client-key"] = local.clientKey;
-        if (local.username !== undefined) entry.user.username = local.username;
-        if (local.password !== undefined) entry.user.password = local.password;
-      });
+      await modifyKubeConfig(fileFor(ctx, { list: "users", name }), (cfg) =>
+        setUser(cfg, name, {
+          token: local.token,
+          "client-certificate": local.clientCertificate,
+          "client-key": local.clientKey,
+          username: local.username,
+          password: local.password,
+        }),
+      );
       ctx.out(`User "${name}" set.\n`);
     });
   config
     .command("delete-context")
     .description("Delete the specified context from the kubeconfig")
     .argument("<name>")
-    .action((name: string, _f: unknown, cmd: Command) => {
+    .action(async (name: string, _f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const file = fileFor(paths(ctx), "contexts", name);
-      if (!readConfigFile(file).contexts.some((c) => c.name === name))
+      const file = fileFor(ctx, { list: "contexts", name });
+      if (!readKubeConfigFile(file).contexts.some((c) => c.name === name))
         throw new CliError(`cannot delete context ${name}, not in ${file}`);
-      update(file, (cfg) => {
-        cfg.contexts = cfg.contexts.filter((c) => c.name !== name);
-      });
+      await modifyKubeConfig(file, (cfg) => deleteContext(cfg, name));
       ctx.out(`deleted context ${name} from ${file}\n`);
     });
 }
 
-function paths(ctx: Ctx): string[] {
-  return kubeconfigPaths(ctx.flags.kubeconfig, ctx.io.env);
+/** The kubeconfig files in effect, merged as kubectl reads them. */
+function merged(ctx: Ctx): KubeConfig {
+  return readMergedKubeConfig(kubeconfigPaths(ctx.flags.kubeconfig, ctx.io.env));
 }
 
-function update(file: string, change: (cfg: KubeConfig) => void): void {
-  const cfg = readConfigFile(file);
-  change(cfg);
-  writeConfigFile(file, cfg);
+/** The file a change to `entry` goes to, as kubectl picks it. */
+function fileFor(ctx: Ctx, entry: KubeConfigEntry): string {
+  return kubeconfigPathForWrite(ctx.flags.kubeconfig, ctx.io.env, entry);
 }
 
 function nullIfEmpty<T>(list: T[]): T[] | null {

@@ -1,11 +1,12 @@
 import { isNotFound, type KindInfo } from "@minik8s/api";
+import { resourcePath } from "@minik8s/client";
 import { type Command, Option } from "commander";
 import { listObjects, watchObjects } from "../api.js";
 import { type Ctx, ctxOf, parseDuration } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
 import { dryRunSuffix, parseDryRun, targetOf } from "../objects.js";
-import { kindPrefix, parseResourceArgs, resourcePath } from "../resources.js";
+import { kindPrefix, parseResourceArgs } from "../resources.js";
 
 interface DeleteFlags {
   filename?: string[];
@@ -176,14 +177,14 @@ export async function runDelete(ctx: Ctx, args: string[], flags: DeleteFlags): P
           KubeObject & { status?: unknown; details?: { uid?: string } }
         >({
           method: "DELETE",
-          path: resourcePath(v.info, v.namespace, v.name),
+          path: resourcePath(v.info, { namespace: v.namespace, name: v.name }),
           query: { dryRun: dryRun === "server" ? "All" : undefined },
           body,
         });
         uid = reply?.metadata?.uid ?? reply?.details?.uid;
       } else {
         // A client dry run still reports a missing object as kubectl does.
-        await ctx.cluster.request({ path: resourcePath(v.info, v.namespace, v.name) });
+        await ctx.cluster.request({ path: resourcePath(v.info, { namespace: v.namespace, name: v.name }) });
       }
       if (flags.output === "name") ctx.out(`${kindPrefix(v.info)}/${v.name}\n`);
       else {
@@ -218,7 +219,9 @@ export async function waitUntilGone(
     for (;;) {
       let live: KubeObject;
       try {
-        live = await ctx.cluster.request<KubeObject>({ path: resourcePath(v.info, v.namespace, v.name) });
+        live = await ctx.cluster.request<KubeObject>({
+          path: resourcePath(v.info, { namespace: v.namespace, name: v.name }),
+        });
       } catch (err) {
         if (isNotFound(err)) return;
         throw err;

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { resourcePath } from "@minik8s/client";
 import type { Command } from "commander";
 import { parse } from "yaml";
 import { getObject, withKind } from "../api.js";
@@ -9,7 +10,7 @@ import { type Ctx, ctxOf } from "../context.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests.js";
 import { toJson, toYaml } from "../printers/yaml-printer.js";
-import { kindPrefix, parseResourceArgs, resourcePath } from "../resources.js";
+import { kindPrefix, parseResourceArgs } from "../resources.js";
 
 interface EditFlags {
   output?: string;
@@ -79,7 +80,7 @@ async function runEdit(ctx: Ctx, args: string[], flags: EditFlags): Promise<void
         };
         await ctx.cluster.request({
           method: "PUT",
-          path: resourcePath(req.type, live.metadata?.namespace, name),
+          path: resourcePath(req.type, { namespace: live.metadata?.namespace, name: name }),
           query: { fieldManager: "kubectl-edit", fieldValidation: "Strict" },
           body: obj,
         });

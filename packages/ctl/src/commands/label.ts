@@ -1,3 +1,4 @@
+import { resourcePath } from "@minik8s/client";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { getObject, listObjects } from "../api.js";
@@ -5,7 +6,7 @@ import { type Ctx, ctxOf } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import type { KubeObject } from "../manifests.js";
 import { dryRunSuffix, parseDryRun } from "../objects.js";
-import { kindPrefix, parseResourceArgs, resourcePath } from "../resources.js";
+import { kindPrefix, parseResourceArgs } from "../resources.js";
 
 interface MetaFlags {
   overwrite?: boolean;
@@ -138,7 +139,7 @@ async function runMeta(
     if (changed && dryRun !== "client") {
       await ctx.cluster.request({
         method: "PATCH",
-        path: resourcePath(info, obj.metadata?.namespace, name),
+        path: resourcePath(info, { namespace: obj.metadata?.namespace, name: name }),
         query: { fieldManager: `kubectl-${verb}`, dryRun: dryRun === "server" ? "All" : undefined },
         body: { metadata: { [field]: patch } },
         contentType: "application/merge-patch+json",

@@ -1,19 +1,12 @@
+import { resourcePath } from "@minik8s/client";
 import { type Command, Option } from "commander";
 import { type Ctx, ctxOf } from "../context.js";
-import { CliError, formatError } from "../errors.js";
-import { type KubeObject, readManifests } from "../manifests.js";
-import { displayName, dryRunSuffix, parseDryRun, targetOf } from "../objects.js";
-import { parseOutput, printObjects } from "../printers/output.js";
-import { resourcePath } from "../resources.js";
-import { LAST_APPLIED, withLastApplied } from "./apply.js";
-import { whenDoing } from "./create.js";
+import type { KubeObject } from "../manifests.js";
+import { type DryRun, displayName, dryRunSuffix, type Target, writeQuery } from "../objects.js";
+import { type SendFlags, sendManifests } from "../send-manifests.js";
+import { LAST_APPLIED } from "./apply.js";
 
-interface ReplaceFlags {
-  filename?: string[];
-  recursive?: boolean;
-  dryRun?: string | boolean;
-  output?: string;
-  saveConfig?: boolean;
+interface ReplaceFlags extends SendFlags {
   force?: boolean;
 }
 
@@ -30,68 +23,63 @@ export function registerReplace(program: Command): void {
     .option("-o, --output <format>", "Output format: json, yaml, name")
     .option("--save-config", "Store this configuration in the last-applied-configuration annotation")
     .option("--force", "Delete and re-create the resource")
-    .action(async (flags: ReplaceFlags, cmd: Command) => runReplace(ctxOf(cmd), flags));
+    .action(async (flags: ReplaceFlags, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      await sendManifests(ctx, flags, { done: "replaced", doing: "replacing" }, (t, body, dryRun) =>
+        flags.force ? forceReplace(ctx, t, body, dryRun) : replace(ctx, t, body, dryRun, flags),
+      );
+    });
 }
 
-async function runReplace(ctx: Ctx, flags: ReplaceFlags): Promise<void> {
-  const dryRun = parseDryRun(flags.dryRun);
-  const format = flags.output ? parseOutput(flags.output, "object") : undefined;
-  const manifests = await readManifests(flags.filename ?? [], {
-    recursive: flags.recursive,
-    readStdin: () => ctx.io.readStdin(),
-  });
-  let failed = false;
-  for (const m of manifests) {
-    const t = targetOf(ctx, m);
-    const path = resourcePath(t.info, t.namespace, t.name);
-    const query = {
-      fieldManager: "kubectl-replace",
-      fieldValidation: "Strict",
-      dryRun: dryRun === "server" ? "All" : undefined,
+/** A PUT of the whole object over the live one, compare-and-swap on its resourceVersion. */
+async function replace(
+  ctx: Ctx,
+  t: Target,
+  object: KubeObject,
+  dryRun: DryRun,
+  flags: ReplaceFlags,
+): Promise<KubeObject> {
+  const path = resourcePath(t.info, { namespace: t.namespace, name: t.name });
+  let body = object;
+  // kubectl keeps the live last-applied annotation on replace unless --save-config replaces it.
+  const live = await ctx.cluster.request<KubeObject>({ path });
+  const keep = live.metadata?.annotations?.[LAST_APPLIED];
+  if (keep && !flags.saveConfig) {
+    body = {
+      ...body,
+      metadata: {
+        ...body.metadata,
+        annotations: { ...body.metadata?.annotations, [LAST_APPLIED]: keep },
+      },
     };
-    try {
-      let body = flags.saveConfig ? withLastApplied(t.object).modified : structuredClone(t.object);
-      let result: KubeObject = body;
-      if (flags.force) {
-        if (dryRun === "none") {
-          await ctx.cluster.request({
-            method: "DELETE",
-            path,
-            body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" },
-          });
-          ctx.out(`${displayName(t.info, t.name)} deleted\n`);
-          result = await ctx.cluster.request<KubeObject>({
-            method: "POST",
-            path: resourcePath(t.info, t.namespace),
-            query,
-            body,
-          });
-        }
-        ctx.out(`${displayName(t.info, t.name)} replaced${dryRunSuffix(dryRun)}\n`);
-        continue;
-      }
-      // kubectl keeps the live last-applied annotation on replace unless --save-config replaces it.
-      const live = await ctx.cluster.request<KubeObject>({ path });
-      const keep = live.metadata?.annotations?.[LAST_APPLIED];
-      if (keep && !flags.saveConfig) {
-        body = {
-          ...body,
-          metadata: {
-            ...body.metadata,
-            annotations: { ...body.metadata?.annotations, [LAST_APPLIED]: keep },
-          },
-        };
-      }
-      if (!body.metadata?.resourceVersion)
-        body.metadata = { ...body.metadata, resourceVersion: live.metadata?.resourceVersion };
-      if (dryRun !== "client")
-        result = await ctx.cluster.request<KubeObject>({ method: "PUT", path, query, body });
-      if (format && format.kind !== "table") ctx.out(printObjects(format, [result], true));
-      else ctx.out(`${displayName(t.info, t.name)} replaced${dryRunSuffix(dryRun)}\n`);
-    } catch (err) {
-      failed = true;
-      ctx.err(`${whenDoing(formatError(err), "replacing", t.source)}\n`);
-    }
   }
-  if (failed) throw new CliError("", 1, true);
+  if (!body.metadata?.resourceVersion)
+    body.metadata = { ...body.metadata, resourceVersion: live.metadata?.resourceVersion };
+  if (dryRun === "client") return body;
+  return ctx.cluster.request<KubeObject>({
+    method: "PUT",
+    path,
+    query: writeQuery("kubectl-replace", dryRun),
+    body,
+  });
+}
+
+/** `--force`: delete, then create anew; says both steps itself, as kubectl does, whatever `-o` asks. */
+async function forceReplace(ctx: Ctx, t: Target, body: KubeObject, dryRun: DryRun): Promise<undefined> {
+  if (dryRun === "none") {
+    await ctx.cluster.request({
+      method: "DELETE",
+      path: resourcePath(t.info, { namespace: t.namespace, name: t.name }),
+      body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" },
+    });
+    ctx.out(`${displayName(t.info, t.name)} deleted\n`);
+    await ctx.cluster.request<KubeObject>({
+      method: "POST",
+      path: resourcePath(t.info, { namespace: t.namespace }),
+      query: writeQuery("kubectl-replace", dryRun),
+      body,
+    });
+  }
+  ctx.out(`${displayName(t.info, t.name)} replaced${dryRunSuffix(dryRun)}\n`);
+  return undefined;
 }

@@ -1,9 +1,10 @@
+import { resourcePath } from "@minik8s/client";
 import type { Command } from "commander";
 import { type Ctx, ctxOf } from "../context.js";
 import { CliError } from "../errors.js";
 import { readManifests } from "../manifests.js";
 import { targetOf } from "../objects.js";
-import { kindPrefix, parseResourceArgs, resourcePath } from "../resources.js";
+import { kindPrefix, parseResourceArgs } from "../resources.js";
 
 interface ScaleFlags {
   replicas?: string;
@@ -59,7 +60,7 @@ async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<vo
     if (!t.info.subresources.some((s) => s.name === "scale")) {
       throw new CliError(`cannot scale ${t.info.plural}: the resource has no scale subresource`);
     }
-    const path = resourcePath(t.info, t.ns, t.name, "scale");
+    const path = resourcePath(t.info, { namespace: t.ns, name: t.name, subresource: "scale" });
     if (flags.currentReplicas !== undefined) {
       const scale = await ctx.cluster.request<{ spec?: { replicas?: number } }>({ path });
       if ((scale.spec?.replicas ?? 0) !== Number(flags.currentReplicas)) {

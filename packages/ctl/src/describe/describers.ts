@@ -55,7 +55,10 @@ export const describePod: Describer = async (pod, ctx) => {
   printLabels(w, "Labels", pod.metadata.labels);
   printAnnotations(w, "Annotations", pod.metadata.annotations);
   if (pod.metadata.deletionTimestamp) {
-    w.write(0, `Status:\tTerminating (lasts ${translateTimestampSince(pod.metadata.deletionTimestamp, ctx.now)})\n`);
+    w.write(
+      0,
+      `Status:\tTerminating (lasts ${translateTimestampSince(pod.metadata.deletionTimestamp, ctx.now)})\n`,
+    );
     w.write(0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 0}s\n`);
   } else {
     w.write(0, `Status:\t${status.phase ?? ""}\n`);

@@ -122,10 +122,15 @@ export function describeEvents(w: PrefixWriter, events: Json[] | undefined, now:
   w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
   w.write(1, "----\t------\t----\t----\t-------\n");
   for (const e of sorted) {
-    const first = translateTimestampSince(e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp, now);
+    const first = translateTimestampSince(
+      e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp,
+      now,
+    );
     let interval = first;
-    if (e.series) interval = `${translateTimestampSince(e.series.lastObservedTime, now)} (x${e.series.count} over ${first})`;
-    else if ((e.count ?? 1) > 1) interval = `${translateTimestampSince(e.lastTimestamp, now)} (x${e.count} over ${first})`;
+    if (e.series)
+      interval = `${translateTimestampSince(e.series.lastObservedTime, now)} (x${e.series.count} over ${first})`;
+    else if ((e.count ?? 1) > 1)
+      interval = `${translateTimestampSince(e.lastTimestamp, now)} (x${e.count} over ${first})`;
     const source = e.source?.component || e.reportingComponent || e.reportingController || "";
     w.write(
       1,

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { sortKeys } from "../kubeconfig.js";
+import { sortKeys } from "../sort-keys.js";
 
 /**
  * `-o yaml` as kubectl prints it: keys sorted (Go marshals maps in key order), sequences not

@@ -1,0 +1,42 @@
+import {
+  connectionOf,
+  kubeconfigPaths,
+  type ResolvedClientConfig,
+  readMergedKubeConfig,
+  selectKubeConfig,
+} from "@minik8s/client";
+import { ConfigError } from "./errors.js";
+
+/** The global flags that choose the apiserver and credentials, over what the kubeconfig says. */
+export interface ConnectionFlags {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  server?: string | undefined;
+  namespace?: string | undefined;
+  cluster?: string | undefined;
+  user?: string | undefined;
+  token?: string | undefined;
+}
+
+/**
+ * The server, credentials and namespace a command uses. The client's kubeconfig does the
+ * reading and lookups; what is mkctl's own is kubectl's leniency: only a missing `--context` or
+ * a missing server is an error, reported in kubectl's words.
+ */
+export function resolveConnection(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedClientConfig {
+  const picked = selectKubeConfig(readMergedKubeConfig(kubeconfigPaths(flags.kubeconfig, env)), flags);
+  if (flags.context && !picked.context) {
+    throw new ConfigError(`context was not found for specified context: ${flags.context}`);
+  }
+  const server = flags.server ?? picked.cluster?.server;
+  if (!server) {
+    throw new ConfigError(
+      "no apiserver configured: the kubeconfig has no current context with a cluster server.\n" +
+        "Start a cluster with `npx minik8s up` (it writes ~/.kube/config), or pass --server http://HOST:PORT.",
+    );
+  }
+  return connectionOf(picked, server, flags);
+}
