@@ -39,7 +39,9 @@ function request(method: string, path: string, body?: unknown): Promise<{ status
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );
@@ -67,7 +69,9 @@ async function startServer(dataDir: string): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`the apiserver did not answer on 127.0.0.1:${PORT} within 30 s (is it built? npm run build)`);
+  throw new Error(
+    `the apiserver did not answer on 127.0.0.1:${PORT} within 30 s (is it built? npm run build)`,
+  );
 }
 
 function pod(namespace: string, name: string) {
@@ -89,7 +93,11 @@ function pod(namespace: string, name: string) {
 }
 
 async function createNamespace(name: string): Promise<void> {
-  const res = await request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  const res = await request("POST", "/api/v1/namespaces", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name },
+  });
   if (res.status !== 201) throw new Error(`creating namespace ${name}: HTTP ${res.status} ${res.text}`);
 }
 
@@ -104,7 +112,11 @@ async function writeLoad(): Promise<{ latencies: number[]; seconds: number; erro
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let i = 0; performance.now() < until; i++) {
         const t0 = performance.now();
-        const res = await request("POST", "/api/v1/namespaces/bench-writes/pods", pod("bench-writes", `w-${client}-${i}`));
+        const res = await request(
+          "POST",
+          "/api/v1/namespaces/bench-writes/pods",
+          pod("bench-writes", `w-${client}-${i}`),
+        );
         latencies.push(performance.now() - t0);
         if (res.status !== 201) errors++;
       }

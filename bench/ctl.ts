@@ -75,7 +75,16 @@ async function main(): Promise<void> {
   );
   const server: ChildProcess = spawn(
     process.execPath,
-    [MINIK8S, "apiserver", "--data-dir", join(dir, "data"), "--listen", `127.0.0.1:${PORT}`, "--log-level", "warn"],
+    [
+      MINIK8S,
+      "apiserver",
+      "--data-dir",
+      join(dir, "data"),
+      "--listen",
+      `127.0.0.1:${PORT}`,
+      "--log-level",
+      "warn",
+    ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   try {

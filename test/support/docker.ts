@@ -12,7 +12,9 @@ export interface DockerProbe {
 /** Ask the Docker engine whether it answers, the way `docker info` does. */
 export async function probeDocker(): Promise<DockerProbe> {
   try {
-    const { stdout } = await run("docker", ["version", "--format", "{{.Server.Version}}"], { timeout: 10_000 });
+    const { stdout } = await run("docker", ["version", "--format", "{{.Server.Version}}"], {
+      timeout: 10_000,
+    });
     return { available: true, reason: `Docker ${stdout.trim()}` };
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);

@@ -1,10 +1,10 @@
-import { KUBERNETES_VERSION, type KindInfo, allKinds, apiVersionOf, storagePrefix } from "@minik8s/api";
+import { allKinds, apiVersionOf, type KindInfo, KUBERNETES_VERSION, storagePrefix } from "@minik8s/api";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { bootstrap } from "./bootstrap.js";
-import { registerDiscoveryRoutes } from "./http/discovery-routes.js";
 import { MAX_BODY_BYTES, registerBodyParsers } from "./http/body.js";
+import { registerDiscoveryRoutes } from "./http/discovery-routes.js";
 import { registerErrorHandlers } from "./http/error-handler.js";
 import { registerResourceRoutes, watchOverWebSocket } from "./http/resource-routes.js";
 import { attachWebSockets } from "./http/websocket.js";
@@ -54,7 +54,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const ownsStore = !opts.store;
   if (!opts.store && !opts.dataDir) throw new Error("startApiServer needs a dataDir or a store");
   const store =
-    opts.store ?? (await LevelStore.open(opts.dataDir!, { retainRevisions: opts.retainRevisions ?? 100_000 }));
+    opts.store ??
+    (await LevelStore.open(opts.dataDir!, { retainRevisions: opts.retainRevisions ?? 100_000 }));
 
   const app = Fastify({
     logger: opts.logger === false ? false : (opts.logger ?? { level: opts.logLevel ?? "info" }),
@@ -69,7 +70,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // One line per request at debug level, naming what was asked and how it ended.
   app.addHook("onResponse", async (request, reply) => {
     request.log.debug(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       "request",
     );
   });
@@ -143,10 +149,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = typeof address === "object" && address ? address.port : (opts.port ?? 6443);
   const host = opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1";
 
-  await bootstrap(
-    { namespaces: namespaces!, services },
-    { kubernetesServiceIP: ips.first, port },
-  );
+  await bootstrap({ namespaces: namespaces!, services }, { kubernetesServiceIP: ips.first, port });
   log.info({ url: `http://${host}:${port}`, revision: await store.currentRevision() }, "apiserver ready");
 
   return {
@@ -163,7 +166,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
-function lookupStorage(storages: Map<string, ResourceStorage>, group: string, version: string, plural: string) {
+function lookupStorage(
+  storages: Map<string, ResourceStorage>,
+  group: string,
+  version: string,
+  plural: string,
+) {
   const storage = storages.get(storageId(group, version, plural));
   if (!storage) throw new Error(`the kind registry has no ${plural} in ${group || "core"}/${version}`);
   return storage;

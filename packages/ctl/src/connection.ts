@@ -1,6 +1,7 @@
 import {
   connectionOf,
   kubeconfigPaths,
+  type LoadOptions,
   type ResolvedClientConfig,
   readMergedKubeConfig,
   selectKubeConfig,
@@ -8,15 +9,7 @@ import {
 import { ConfigError } from "./errors.js";
 
 /** The global flags that choose the apiserver and credentials, over what the kubeconfig says. */
-export interface ConnectionFlags {
-  kubeconfig?: string | undefined;
-  context?: string | undefined;
-  server?: string | undefined;
-  namespace?: string | undefined;
-  cluster?: string | undefined;
-  user?: string | undefined;
-  token?: string | undefined;
-}
+export type ConnectionFlags = Omit<LoadOptions, "env">;
 
 /**
  * The server, credentials and namespace a command uses. The client's kubeconfig does the

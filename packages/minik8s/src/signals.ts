@@ -8,7 +8,9 @@ export function stopOnSignals(stop: () => Promise<void>): void {
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        process.stderr.write(`minik8s: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(
+          `minik8s: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
         process.exit(1);
       },
     );

@@ -1,4 +1,4 @@
-import { StatusError, errors } from "@minik8s/api";
+import { errors, StatusError } from "@minik8s/api";
 import type { ResourceStorage } from "../registry/resource-storage.js";
 
 /**
@@ -11,10 +11,14 @@ export function namespaceLifecycle(namespaces: ResourceStorage): (namespace: str
     try {
       ns = await namespaces.get(undefined, namespace);
     } catch (err) {
-      if (err instanceof StatusError && err.reason === "NotFound") throw errors.notFound("namespaces", "", namespace);
+      if (err instanceof StatusError && err.reason === "NotFound")
+        throw errors.notFound("namespaces", "", namespace);
       throw err;
     }
-    if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === "Terminating") {
+    if (
+      ns.metadata?.deletionTimestamp ||
+      (ns.status as { phase?: string } | undefined)?.phase === "Terminating"
+    ) {
       throw errors.forbidden(
         `unable to create new content in namespace ${namespace} because it is being terminated`,
       );

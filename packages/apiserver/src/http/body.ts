@@ -11,7 +11,12 @@ const JSON_TYPES = new Set([
   "application/json-patch+json",
   "application/strategic-merge-patch+json",
 ]);
-const YAML_TYPES = new Set(["application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml"]);
+const YAML_TYPES = new Set([
+  "application/yaml",
+  "application/apply-patch+yaml",
+  "application/x-yaml",
+  "text/yaml",
+]);
 
 /**
  * Bodies arrive as JSON (every patch type but apply), YAML (server-side apply, and any client
@@ -36,14 +41,18 @@ function parseBody(req: FastifyRequest, text: string): unknown {
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw errors.badRequest(`the body of the request could not be decoded as JSON: ${(err as Error).message}`);
+      throw errors.badRequest(
+        `the body of the request could not be decoded as JSON: ${(err as Error).message}`,
+      );
     }
   }
   if (YAML_TYPES.has(mediaType)) {
     try {
       return parseYaml(text, { maxAliasCount: 100 });
     } catch (err) {
-      throw errors.badRequest(`the body of the request could not be decoded as YAML: ${(err as Error).message}`);
+      throw errors.badRequest(
+        `the body of the request could not be decoded as YAML: ${(err as Error).message}`,
+      );
     }
   }
   throw errors.unsupportedMediaType(mediaType);

@@ -1,11 +1,11 @@
 import { StatusError } from "@minik8s/api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
-  DISCOVERY_V2_CONTENT_TYPE,
   aggregatedDiscovery,
   apiGroupList,
   apiResourceList,
   apiVersions,
+  DISCOVERY_V2_CONTENT_TYPE,
 } from "../discovery/discovery.js";
 import { openApiDocument, openApiIndex } from "../discovery/openapi.js";
 import { wantsAggregatedDiscovery } from "./negotiation.js";
@@ -16,13 +16,16 @@ import { wantsAggregatedDiscovery } from "./negotiation.js";
  * documents its validating apply reads.
  */
 export function registerDiscoveryRoutes(app: FastifyInstance): void {
-  const root = (which: "core" | "apis", plain: () => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
-    reply.header("Vary", "Accept");
-    if (wantsAggregatedDiscovery(req.headers.accept)) {
-      return reply.header("Content-Type", DISCOVERY_V2_CONTENT_TYPE).send(JSON.stringify(aggregatedDiscovery(which)));
-    }
-    return reply.type("application/json").send(plain());
-  };
+  const root =
+    (which: "core" | "apis", plain: () => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
+      reply.header("Vary", "Accept");
+      if (wantsAggregatedDiscovery(req.headers.accept)) {
+        return reply
+          .header("Content-Type", DISCOVERY_V2_CONTENT_TYPE)
+          .send(JSON.stringify(aggregatedDiscovery(which)));
+      }
+      return reply.type("application/json").send(plain());
+    };
   app.get("/api", root("core", apiVersions));
   app.get("/apis", root("apis", apiGroupList));
 
@@ -31,7 +34,9 @@ export function registerDiscoveryRoutes(app: FastifyInstance): void {
     if (!list) throw new StatusError(404, "NotFound", "the server could not find the requested resource");
     return reply.type("application/json").send(list);
   };
-  app.get("/api/:version", async (req, reply) => resources("", (req.params as { version: string }).version, reply));
+  app.get("/api/:version", async (req, reply) =>
+    resources("", (req.params as { version: string }).version, reply),
+  );
   app.get("/apis/:group/:version", async (req, reply) => {
     const { group, version } = req.params as { group: string; version: string };
     return resources(group, version, reply);

@@ -1,4 +1,4 @@
-import { StatusError, errors } from "@minik8s/api";
+import { errors, StatusError } from "@minik8s/api";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { isStoreError } from "../storage/index.js";
 

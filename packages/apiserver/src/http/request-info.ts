@@ -18,7 +18,11 @@ export interface RequestInfo {
 const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 
 /** Returns undefined when the path is not a resource path (discovery, health, openapi). */
-export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo | undefined {
+export function parseRequestInfo(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): RequestInfo | undefined {
   const parts = path.split("?")[0]!.split("/").filter(Boolean).map(decodeURIComponent);
   let group: string;
   let version: string;

@@ -236,7 +236,7 @@ export function watchOverWebSocket(lookup: StorageLookup): WebSocketRoute {
   return async (req) => {
     const url = new URL(req.url ?? "/", "http://apiserver");
     const info = parseRequestInfo("GET", url.pathname, url.searchParams);
-    if (!info || info.verb !== "watch") return undefined;
+    if (info?.verb !== "watch") return undefined;
     const storage = lookup(info.group, info.version, info.resource);
     if (!storage) return undefined;
     const { source, options } = openWatch(storage, info, url.searchParams, req.headers.accept ?? "");

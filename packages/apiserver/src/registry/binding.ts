@@ -41,7 +41,12 @@ export function bindPod(pod: ApiObject, body: unknown): ApiObject {
     throw errors.conflict("pods", "", name, "pod is being deleted, cannot be assigned to a host");
   }
   if (current.spec?.nodeName) {
-    throw errors.conflict("pods", "", name, `pod ${name} is already assigned to node "${current.spec.nodeName}"`);
+    throw errors.conflict(
+      "pods",
+      "",
+      name,
+      `pod ${name} is already assigned to node "${current.spec.nodeName}"`,
+    );
   }
   const conditions = (current.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
   conditions.push({ type: "PodScheduled", status: "True", lastTransitionTime: nowRfc3339() });

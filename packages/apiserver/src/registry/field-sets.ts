@@ -20,13 +20,15 @@ const EXTRA_FIELDS: Record<string, Record<string, FieldGetter>> = {
     "spec.restartPolicy": get("spec", "restartPolicy"),
     "spec.schedulerName": get("spec", "schedulerName"),
     "spec.serviceAccountName": get("spec", "serviceAccountName"),
-    "spec.hostNetwork": (o) => String(Boolean((o.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork)),
+    "spec.hostNetwork": (o) =>
+      String(Boolean((o.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork)),
     "status.phase": get("status", "phase"),
     "status.podIP": get("status", "podIP"),
     "status.nominatedNodeName": get("status", "nominatedNodeName"),
   },
   nodes: {
-    "spec.unschedulable": (o) => String(Boolean((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable)),
+    "spec.unschedulable": (o) =>
+      String(Boolean((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable)),
   },
   namespaces: { "status.phase": get("status", "phase") },
   secrets: { type: get("type") },

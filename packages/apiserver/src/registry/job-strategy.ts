@@ -24,8 +24,9 @@ export const jobStrategy: Strategy = {
     const uid = job.metadata?.uid ?? "";
     const name = job.metadata?.name ?? "";
     spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
-    const template = (spec.template ??= {});
-    const meta = (template.metadata ??= {});
+    spec.template ??= {};
+    spec.template.metadata ??= {};
+    const meta = spec.template.metadata;
     meta.labels = {
       ...meta.labels,
       "batch.kubernetes.io/controller-uid": uid,

@@ -1,4 +1,3 @@
-import type { ApiObject } from "../watch/watch-event.js";
 import type { DeleteOptions, Strategy } from "./strategy.js";
 
 interface PodLike {

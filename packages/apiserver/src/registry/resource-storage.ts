@@ -223,7 +223,8 @@ export class ResourceStorage {
     obj: ApiObject,
     opts: WriteOptions,
   ): Promise<ApiObject> {
-    const meta = (obj.metadata ??= {});
+    obj.metadata ??= {};
+    const meta = obj.metadata;
     if (this.info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
         throw errors.badRequest(
@@ -429,7 +430,8 @@ export class ResourceStorage {
       if (this.hasStatus) next.status = clone(current.status);
       this.strategy.prepareForUpdate?.(next, current);
     }
-    const meta = (next.metadata ??= {});
+    next.metadata ??= {};
+    const meta = next.metadata;
     const was = current.metadata ?? {};
     // Identity and lifecycle fields belong to the server.
     meta.name = was.name;

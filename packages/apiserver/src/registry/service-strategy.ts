@@ -23,7 +23,11 @@ const nameOf = (obj: ApiObject) => obj.metadata?.name ?? "";
 
 function invalid(obj: ApiObject, field: string, value: unknown, detail: string) {
   return errors.invalid("Service", "", nameOf(obj), [
-    { reason: "FieldValueInvalid", field, message: `${field}: Invalid value: ${JSON.stringify(value)}: ${detail}` },
+    {
+      reason: "FieldValueInvalid",
+      field,
+      message: `${field}: Invalid value: ${JSON.stringify(value)}: ${detail}`,
+    },
   ]);
 }
 
@@ -77,7 +81,9 @@ export function serviceStrategy(ips: IpAllocator, ports: PortAllocator): Strateg
           spec.clusterIPs = [spec.clusterIP];
         }
 
-        const previous = new Map((before.ports ?? []).map((p) => [`${p.protocol ?? "TCP"}/${p.port}`, p.nodePort]));
+        const previous = new Map(
+          (before.ports ?? []).map((p) => [`${p.protocol ?? "TCP"}/${p.port}`, p.nodePort]),
+        );
         (spec.ports ?? []).forEach((p, i) => {
           if (!wantsNodePorts(spec)) {
             delete p.nodePort;
@@ -89,9 +95,15 @@ export function serviceStrategy(ips: IpAllocator, ports: PortAllocator): Strateg
           if (p.nodePort !== undefined) {
             const field = `spec.ports[${i}].nodePort`;
             if (!ports.contains(p.nodePort)) {
-              throw invalid(obj, field, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${ports.min}-${ports.max}`);
+              throw invalid(
+                obj,
+                field,
+                p.nodePort,
+                `provided port is not in the valid range. The range of valid ports is ${ports.min}-${ports.max}`,
+              );
             }
-            if (!ports.claim(p.nodePort)) throw invalid(obj, field, p.nodePort, "provided port is already allocated");
+            if (!ports.claim(p.nodePort))
+              throw invalid(obj, field, p.nodePort, "provided port is already allocated");
             claimedPorts.push(p.nodePort);
           } else {
             const port = ports.allocate();
@@ -109,7 +121,8 @@ export function serviceStrategy(ips: IpAllocator, ports: PortAllocator): Strateg
     release(obj, keep) {
       const spec = specOf(obj);
       const kept = specOf(keep);
-      if (spec.clusterIP && spec.clusterIP !== "None" && spec.clusterIP !== kept.clusterIP) ips.release(spec.clusterIP);
+      if (spec.clusterIP && spec.clusterIP !== "None" && spec.clusterIP !== kept.clusterIP)
+        ips.release(spec.clusterIP);
       const keptPorts = new Set((kept.ports ?? []).map((p) => p.nodePort));
       for (const p of spec.ports ?? []) {
         if (p.nodePort !== undefined && !keptPorts.has(p.nodePort)) ports.release(p.nodePort);

@@ -336,7 +336,10 @@ export class WatchCache {
   }
 
   private async listInThePast(): Promise<Awaited<ReturnType<WatchableStore["list"]>> | undefined> {
-    const [current, compacted] = await Promise.all([this.store.currentRevision(), this.store.compactedRevision()]);
+    const [current, compacted] = await Promise.all([
+      this.store.currentRevision(),
+      this.store.compactedRevision(),
+    ]);
     const from = Math.max(compacted, current - (this.opts.capacity ?? DEFAULT_CAPACITY), 0);
     if (from >= current) return undefined;
     try {

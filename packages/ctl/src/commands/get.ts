@@ -1,5 +1,5 @@
 import type { KindInfo } from "@minik8s/api";
-import { isNotFound, StatusError } from "@minik8s/api";
+import { isNotFound, Quantity, StatusError } from "@minik8s/api";
 import { type Command, Option } from "commander";
 import {
   asTable,
@@ -238,22 +238,14 @@ function compareValues(a: unknown, b: unknown): number {
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
+/** A string that is a Kubernetes quantity ("500m", "1Gi") as its value: kubectl sorts those by value. */
 function quantityValue(v: unknown): number | undefined {
   if (typeof v !== "string") return undefined;
-  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(v);
-  if (!m) return undefined;
-  const mult: Record<string, number> = {
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-  };
-  return Number(m[1]) * (m[2] ? mult[m[2]]! : 1);
+  try {
+    return Quantity.parse(v).toNumber();
+  } catch {
+    return undefined;
+  }
 }
 
 function sortPath(expr: string): JsonPath {

@@ -1,4 +1,4 @@
-import { type KindInfo, translateTimestampSince } from "@minik8s/api";
+import { type KindInfo, Quantity, translateTimestampSince } from "@minik8s/api";
 import { listObjects } from "../api.js";
 import type { Cluster } from "../cluster.js";
 import type { KubeObject } from "../manifests.js";
@@ -386,30 +386,23 @@ function podResources(p: Json) {
   return r;
 }
 
-/** Millicores. */
+/** Millicores; 0 when absent or not a quantity. */
 function cpu(q: unknown): number {
-  if (q === undefined || q === null) return 0;
-  const s = String(q);
-  return s.endsWith("m") ? Number(s.slice(0, -1)) : Number(s) * 1000;
+  return Number(quantityOf(q)?.milliValue() ?? 0);
 }
 
+/** Bytes; 0 when absent or not a quantity. */
 function mem(q: unknown): number {
-  if (q === undefined || q === null) return 0;
-  const m = /^(\d+(?:\.\d+)?)([KMGTE]i?|k|m)?$/.exec(String(q));
-  if (!m) return 0;
-  const mult: Record<string, number> = {
-    k: 1e3,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    m: 1e-3,
-  };
-  return Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1);
+  return quantityOf(q)?.toNumber() ?? 0;
+}
+
+function quantityOf(q: unknown): Quantity | undefined {
+  if (typeof q !== "string" && typeof q !== "number") return undefined;
+  try {
+    return Quantity.parse(q);
+  } catch {
+    return undefined;
+  }
 }
 
 function pct(v: number, total: number): number {

@@ -62,7 +62,7 @@ describe("nvidia-smi discovery", () => {
   it("reports an nvidia-smi that fails, with what it said", async () => {
     const smi = fakeSmi(
       "broken-smi",
-      "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\" >&2; exit 9",
+      'echo "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver" >&2; exit 9',
     );
     await expect(discoverGpus(smi)).rejects.toThrow(/couldn't communicate with the NVIDIA driver/);
   });

@@ -12,20 +12,30 @@ export function registerApiserver(program: Command): void {
     .option("--service-cluster-ip-range <cidr>", "the range Service ClusterIPs come from", "10.96.0.0/12")
     .option("--service-node-port-range <range>", "the range NodePorts come from", "30000-32767")
     .option("--log-level <level>", "trace, debug, info, warn or error", "info")
-    .action(async (opts: { dataDir: string; listen: string; serviceClusterIpRange: string; serviceNodePortRange: string; logLevel: string }) => {
-      const { host, port } = parseListen(opts.listen);
-      const [min, max] = opts.serviceNodePortRange.split("-").map(Number);
-      if (!Number.isInteger(min) || !Number.isInteger(max) || min! > max!) {
-        throw new Error(`--service-node-port-range: want MIN-MAX, got ${JSON.stringify(opts.serviceNodePortRange)}`);
-      }
-      const server = await startApiServer({
-        dataDir: opts.dataDir,
-        host,
-        port,
-        serviceClusterIpRange: opts.serviceClusterIpRange,
-        nodePortRange: [min!, max!],
-        logLevel: opts.logLevel,
-      });
-      stopOnSignals(() => server.close());
-    });
+    .action(
+      async (opts: {
+        dataDir: string;
+        listen: string;
+        serviceClusterIpRange: string;
+        serviceNodePortRange: string;
+        logLevel: string;
+      }) => {
+        const { host, port } = parseListen(opts.listen);
+        const [min, max] = opts.serviceNodePortRange.split("-").map(Number);
+        if (!Number.isInteger(min) || !Number.isInteger(max) || min! > max!) {
+          throw new Error(
+            `--service-node-port-range: want MIN-MAX, got ${JSON.stringify(opts.serviceNodePortRange)}`,
+          );
+        }
+        const server = await startApiServer({
+          dataDir: opts.dataDir,
+          host,
+          port,
+          serviceClusterIpRange: opts.serviceClusterIpRange,
+          nodePortRange: [min!, max!],
+          logLevel: opts.logLevel,
+        });
+        stopOnSignals(() => server.close());
+      },
+    );
 }

@@ -1,7 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { startApiServer } from "@minik8s/apiserver";
-import { emptyKubeConfig, setCluster, setContext, setUser, useContext, writeKubeConfig } from "@minik8s/client";
+import {
+  emptyKubeConfig,
+  setCluster,
+  setContext,
+  setUser,
+  useContext,
+  writeKubeConfig,
+} from "@minik8s/client";
 import type { Command } from "commander";
 import { stopOnSignals } from "../signals.js";
 
@@ -26,10 +33,15 @@ export function registerUp(program: Command): void {
       const dataDir = resolve(opts.dataDir);
       mkdirSync(dataDir, { recursive: true });
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`--port: want 1-65535, got ${opts.port}`);
+      if (!Number.isInteger(port) || port <= 0 || port > 65535)
+        throw new Error(`--port: want 1-65535, got ${opts.port}`);
 
       progress("apiserver", "starting");
-      const server = await startApiServer({ dataDir: resolve(dataDir, "store"), port, logLevel: opts.logLevel });
+      const server = await startApiServer({
+        dataDir: resolve(dataDir, "store"),
+        port,
+        logLevel: opts.logLevel,
+      });
       progress("apiserver", `ready at ${server.url}`);
 
       const kubeconfig = resolve(dataDir, "kubeconfig");
