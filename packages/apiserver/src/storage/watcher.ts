@@ -1,4 +1,5 @@
 import { StoreError, type StoreEvent, type StoreWatch } from "./store.js";
+import { WaitQueue } from "./wait-queue.js";
 
 /** Pages of past events, oldest first, read on demand (see event-log.ts). */
 export type HistoryPages = AsyncIterator<StoreEvent[], void>;
@@ -15,14 +16,12 @@ export type HistoryPages = AsyncIterator<StoreEvent[], void>;
  * from disk later; dropping it and letting the client resume is simpler).
  */
 export class Watcher implements StoreWatch {
-  private queue: StoreEvent[] = [];
-  private head = 0;
+  private readonly queue = new WaitQueue<StoreEvent>();
   private page: StoreEvent[] = [];
   private pageAt = 0;
   private history: HistoryPages | undefined;
   private failure: StoreError | undefined;
   private ended = false;
-  private wake: (() => void) | undefined;
 
   constructor(
     readonly prefix: string,
@@ -41,7 +40,7 @@ export class Watcher implements StoreWatch {
   /** A live event from the hub. Never blocks and never throws. */
   deliver(event: StoreEvent): void {
     if (this.ended || this.failure || event.revision <= this.after) return;
-    if (this.queue.length - this.head >= this.bufferSize) {
+    if (this.queue.size >= this.bufferSize) {
       this.fail(
         new StoreError(
           "WatcherTooSlow",
@@ -52,7 +51,6 @@ export class Watcher implements StoreWatch {
       return;
     }
     this.queue.push(event);
-    this.wakeUp();
   }
 
   /** End the watch with an error: the reader gets it at its next read. */
@@ -77,10 +75,9 @@ export class Watcher implements StoreWatch {
         await this.readPage(this.history);
         continue;
       }
-      if (this.head < this.queue.length) return { done: false, value: this.take() };
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      const event = this.queue.shift();
+      if (event) return { done: false, value: event };
+      await this.queue.wait();
     }
   }
 
@@ -108,35 +105,14 @@ export class Watcher implements StoreWatch {
     }
   }
 
-  private take(): StoreEvent {
-    const event = this.queue[this.head++]!;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return event;
-  }
-
   private release(): void {
     this.detach(this);
-    this.queue = [];
-    this.head = 0;
+    this.queue.clear();
     this.page = [];
     this.pageAt = 0;
     const history = this.history;
     this.history = undefined;
     history?.return?.().catch(() => {});
-    this.wakeUp();
-  }
-
-  private wakeUp(): void {
-    const wake = this.wake;
-    if (wake) {
-      this.wake = undefined;
-      wake();
-    }
+    this.queue.wake();
   }
 }

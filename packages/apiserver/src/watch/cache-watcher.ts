@@ -1,4 +1,5 @@
 import type { StatusError } from "@minik8s/api";
+import { WaitQueue } from "../storage/wait-queue.js";
 import type { CacheEvent, ObjectFilter } from "./cache-event.js";
 import type { Logger } from "./logger.js";
 import type { EventSource, WatchEvent } from "./watch-event.js";
@@ -33,8 +34,7 @@ export class CacheWatcher implements EventSource {
   private initialAt = 0;
   private history: CacheEvent[] = [];
   private historyAt = 0;
-  private queue: Queued[] = [];
-  private head = 0;
+  private readonly queue = new WaitQueue<Queued>();
   /** The newest revision delivered to this watcher, whether or not its filter passed it. */
   private reached = 0;
   /** The revision of the last event handed to the reader (or skipped by its filter). */
@@ -42,7 +42,6 @@ export class CacheWatcher implements EventSource {
   private stopping = false;
   private failure: StatusError | undefined;
   private closed = false;
-  private wake: (() => void) | undefined;
 
   constructor(private readonly options: CacheWatcherOptions) {}
 
@@ -72,7 +71,7 @@ export class CacheWatcher implements EventSource {
     this.reached = event.revision;
     const seen = event.seenThrough(this.options.filter);
     if (!seen) return;
-    if (this.queue.length - this.head >= this.options.capacity) {
+    if (this.queue.size >= this.options.capacity) {
       this.options.log?.info(
         { prefix: this.options.prefix, revision: event.revision, capacity: this.options.capacity },
         "closing a watch that fell behind; the client resumes from its last resourceVersion",
@@ -81,7 +80,6 @@ export class CacheWatcher implements EventSource {
       return;
     }
     this.queue.push({ event: seen, revision: event.revision });
-    this.wakeUp();
   }
 
   /** Stop receiving; the reader gets what is queued, then the end of the stream or `error`. */
@@ -90,7 +88,7 @@ export class CacheWatcher implements EventSource {
     this.stopping = true;
     this.failure = error;
     this.options.detach(this);
-    this.wakeUp();
+    this.queue.wake();
   }
 
   close(): void {
@@ -99,14 +97,13 @@ export class CacheWatcher implements EventSource {
     this.options.detach(this);
     this.initial = [];
     this.history = [];
-    this.queue = [];
-    this.head = 0;
-    this.wakeUp();
+    this.queue.clear();
+    this.queue.wake();
   }
 
   position(): number | undefined {
     if (!this.begun || this.initialAt < this.initial.length) return undefined;
-    if (this.historyAt < this.history.length || this.head < this.queue.length) return this.handedOut;
+    if (this.historyAt < this.history.length || this.queue.size > 0) return this.handedOut;
     if (this.stopping) return this.handedOut;
     return Math.max(this.handedOut, this.reached, this.options.cacheRevision());
   }
@@ -143,16 +140,18 @@ export class CacheWatcher implements EventSource {
         const seen = event.seenThrough(this.options.filter);
         if (seen) return { done: false, value: seen };
       }
-      if (this.head < this.queue.length) return { done: false, value: this.take() };
+      const queued = this.queue.shift();
+      if (queued) {
+        this.handedOut = queued.revision;
+        return { done: false, value: queued.event };
+      }
       if (this.stopping) {
         const failure = this.failure;
         this.close();
         if (failure) throw failure;
         return { done: true, value: undefined };
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      await this.queue.wait();
     }
   }
 
@@ -163,24 +162,5 @@ export class CacheWatcher implements EventSource {
 
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent, undefined> {
     return this;
-  }
-
-  private take(): WatchEvent {
-    const { event, revision } = this.queue[this.head++]!;
-    this.handedOut = revision;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return event;
-  }
-
-  private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
   }
 }
