@@ -6,10 +6,10 @@ export * from "./label-selector.js";
 export * from "./names.js";
 export * from "./patch/index.js";
 export * from "./quantity.js";
+// The schemas have zod schemas of the same names; the quantity arithmetic wins at the top level.
+export { Quantity, type ResourceList } from "./quantity.js";
 export * from "./registry.js";
 export * from "./schemas/index.js";
 export * from "./status-error.js";
 export * from "./validation/index.js";
 export * from "./version.js";
-// The schemas have zod schemas of the same names; the quantity arithmetic wins at the top level.
-export { Quantity, type ResourceList } from "./quantity.js";

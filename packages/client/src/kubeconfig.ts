@@ -229,8 +229,8 @@ export function mergeKubeConfigs(configs: readonly KubeConfig[]): KubeConfig {
 }
 
 /** Reads and merges files, a missing one counting as empty. */
-export function readMergedKubeConfig(paths: readonly string[]): KubeConfig {
-  return mergeKubeConfigs(paths.map((path) => readKubeConfigFile(path)));
+export function readMergedKubeConfig(paths: readonly string[], opts: ParseOptions = {}): KubeConfig {
+  return mergeKubeConfigs(paths.map((path) => readKubeConfigFile(path, opts)));
 }
 
 /** Reads and merges the kubeconfig files `kubeconfigPaths` names; an explicit file must exist. */

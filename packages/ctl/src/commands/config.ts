@@ -201,9 +201,9 @@ export function registerConfig(program: Command): void {
     });
 }
 
-/** The kubeconfig files in effect, merged as kubectl reads them. */
+/** The kubeconfig files in effect, merged, their file references shown as the files write them. */
 function merged(ctx: Ctx): KubeConfig {
-  return readMergedKubeConfig(kubeconfigPaths(ctx.flags.kubeconfig, ctx.io.env));
+  return readMergedKubeConfig(kubeconfigPaths(ctx.flags.kubeconfig, ctx.io.env), { resolvePaths: false });
 }
 
 /** The file a change to `entry` goes to, as kubectl picks it. */
