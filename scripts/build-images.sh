@@ -30,7 +30,8 @@ if ldd "$BUSYBOX" >/dev/null 2>&1; then
 fi
 docker info >/dev/null 2>&1 || { log "no Docker engine answers: run scripts/ensure-docker.sh"; exit 1; }
 
-busybox_version=$("$BUSYBOX" 2>&1 | head -n1 | sed -E 's/^BusyBox v([0-9.]+).*/\1/')
+# sed reads all of busybox's banner: `head` would close the pipe early (SIGPIPE under pipefail).
+busybox_version=$("$BUSYBOX" 2>&1 | sed -nE '1s/^BusyBox v([0-9.]+).*/\1/p')
 
 # rootfs DIR: a minimal root filesystem around the static busybox.
 rootfs() {
