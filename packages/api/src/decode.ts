@@ -1,4 +1,5 @@
-import { parseApiVersion, schemaFor } from "./registry.js";
+import { schemaFor } from "./kind-schemas.js";
+import { parseApiVersion } from "./registry.js";
 import {
   type FieldError,
   formatFieldErrors,

@@ -2,6 +2,7 @@ export * from "./decode.js";
 export * from "./defaults/index.js";
 export * from "./duration.js";
 export * from "./field-selector.js";
+export * from "./kind-schemas.js";
 export * from "./label-selector.js";
 export * from "./names.js";
 export * from "./patch/index.js";

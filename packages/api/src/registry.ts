@@ -1,29 +1,4 @@
-import type { z } from "zod";
-import { Deployment, DeploymentList, ReplicaSet, ReplicaSetList } from "./schemas/apps.js";
-import { HorizontalPodAutoscaler, HorizontalPodAutoscalerList, Scale } from "./schemas/autoscaling.js";
-import { CronJob, CronJobList, Job, JobList } from "./schemas/batch.js";
-import { Lease, LeaseList } from "./schemas/coordination.js";
-import {
-  Binding,
-  ConfigMap,
-  ConfigMapList,
-  Endpoints,
-  EndpointsList,
-  Event,
-  EventList,
-  Namespace,
-  NamespaceList,
-  Node,
-  NodeList,
-  Pod,
-  PodList,
-  Secret,
-  SecretList,
-  Service,
-  ServiceList,
-} from "./schemas/core.js";
-import { DeleteOptions, PartialObjectMetadata, Status, Table } from "./schemas/meta.js";
-
+// Metadata only: the zod schemas live in kind-schemas.ts, so that importing the registry stays cheap.
 /** A subresource as discovery lists it (`pods/status`), with the kind its body carries. */
 export interface SubresourceInfo {
   readonly name: string;
@@ -47,8 +22,6 @@ export interface KindInfo {
   readonly categories: readonly string[];
   readonly subresources: readonly SubresourceInfo[];
   readonly verbs: readonly string[];
-  readonly schema: z.ZodType;
-  readonly listSchema: z.ZodType;
 }
 
 /** A group and version as discovery serves it, with its kinds. */
@@ -88,8 +61,6 @@ interface KindSpec {
   namespaced: boolean;
   categories?: string[];
   subresources?: SubresourceInfo[];
-  schema: z.ZodType;
-  listSchema: z.ZodType;
 }
 
 function define(spec: KindSpec): KindInfo {
@@ -105,8 +76,6 @@ function define(spec: KindSpec): KindInfo {
     categories: Object.freeze(spec.categories ?? []),
     subresources: Object.freeze(spec.subresources ?? []),
     verbs: CRUD,
-    schema: spec.schema,
-    listSchema: spec.listSchema,
   });
 }
 
@@ -122,8 +91,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     shortNames: ["ns"],
     namespaced: false,
     subresources: [status("Namespace", "", "v1"), sub("finalize", "Namespace", ["update"])],
-    schema: Namespace,
-    listSchema: NamespaceList,
   }),
   define({
     group: "",
@@ -140,8 +107,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
       sub("exec", "PodExecOptions", ["create", "get"]),
       sub("eviction", "Eviction", ["create"], "policy", "v1"),
     ],
-    schema: Pod,
-    listSchema: PodList,
   }),
   define({
     group: "",
@@ -151,8 +116,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     shortNames: ["no"],
     namespaced: false,
     subresources: [status("Node", "", "v1")],
-    schema: Node,
-    listSchema: NodeList,
   }),
   define({
     group: "",
@@ -163,8 +126,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     categories: ALL,
     subresources: [status("Service", "", "v1")],
-    schema: Service,
-    listSchema: ServiceList,
   }),
   define({
     group: "",
@@ -173,8 +134,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     plural: "endpoints",
     shortNames: ["ep"],
     namespaced: true,
-    schema: Endpoints,
-    listSchema: EndpointsList,
   }),
   define({
     group: "",
@@ -183,8 +142,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     plural: "configmaps",
     shortNames: ["cm"],
     namespaced: true,
-    schema: ConfigMap,
-    listSchema: ConfigMapList,
   }),
   define({
     group: "",
@@ -192,8 +149,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     kind: "Secret",
     plural: "secrets",
     namespaced: true,
-    schema: Secret,
-    listSchema: SecretList,
   }),
   define({
     group: "",
@@ -202,8 +157,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     plural: "events",
     shortNames: ["ev"],
     namespaced: true,
-    schema: Event,
-    listSchema: EventList,
   }),
   define({
     group: "apps",
@@ -214,8 +167,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     categories: ALL,
     subresources: [status("Deployment", "apps", "v1"), scale],
-    schema: Deployment,
-    listSchema: DeploymentList,
   }),
   define({
     group: "apps",
@@ -226,8 +177,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     categories: ALL,
     subresources: [status("ReplicaSet", "apps", "v1"), scale],
-    schema: ReplicaSet,
-    listSchema: ReplicaSetList,
   }),
   define({
     group: "autoscaling",
@@ -238,8 +187,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     categories: ALL,
     subresources: [status("HorizontalPodAutoscaler", "autoscaling", "v2")],
-    schema: HorizontalPodAutoscaler,
-    listSchema: HorizontalPodAutoscalerList,
   }),
   define({
     group: "batch",
@@ -249,8 +196,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     categories: ALL,
     subresources: [status("Job", "batch", "v1")],
-    schema: Job,
-    listSchema: JobList,
   }),
   define({
     group: "batch",
@@ -261,8 +206,6 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     categories: ALL,
     subresources: [status("CronJob", "batch", "v1")],
-    schema: CronJob,
-    listSchema: CronJobList,
   }),
   define({
     group: "coordination.k8s.io",
@@ -270,24 +213,8 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     kind: "Lease",
     plural: "leases",
     namespaced: true,
-    schema: Lease,
-    listSchema: LeaseList,
   }),
 ]);
-
-/**
- * Kinds that travel in request or response bodies but are never stored: subresource bodies,
- * errors, delete options and server-side printing. `decodeObject` accepts them too.
- */
-const BODY_KINDS: readonly { group: string; version: string; kind: string; schema: z.ZodType }[] = [
-  { group: "", version: "v1", kind: "Binding", schema: Binding },
-  { group: "autoscaling", version: "v1", kind: "Scale", schema: Scale },
-  { group: "", version: "v1", kind: "Status", schema: Status },
-  { group: "", version: "v1", kind: "DeleteOptions", schema: DeleteOptions },
-  { group: "meta.k8s.io", version: "v1", kind: "DeleteOptions", schema: DeleteOptions },
-  { group: "meta.k8s.io", version: "v1", kind: "Table", schema: Table },
-  { group: "meta.k8s.io", version: "v1", kind: "PartialObjectMetadata", schema: PartialObjectMetadata },
-];
 
 export interface GroupVersionKind {
   group: string;
@@ -318,18 +245,6 @@ export function kindFor(gvk: GroupVersionKind): KindInfo | undefined {
 
 export function kindForApiVersion(apiVersion: string, kind: string): KindInfo | undefined {
   return kindFor({ ...parseApiVersion(apiVersion), kind });
-}
-
-/** The schema of any kind a body may carry: stored kinds, their lists, and the body-only kinds. */
-export function schemaFor(gvk: GroupVersionKind): z.ZodType | undefined {
-  const stored = kindFor(gvk);
-  if (stored) return stored.schema;
-  const list = KINDS.find(
-    (k) => k.group === gvk.group && k.version === gvk.version && k.listKind === gvk.kind,
-  );
-  if (list) return list.listSchema;
-  return BODY_KINDS.find((k) => k.group === gvk.group && k.version === gvk.version && k.kind === gvk.kind)
-    ?.schema;
 }
 
 export function resourceFor(group: string, version: string, plural: string): KindInfo | undefined {

@@ -7,7 +7,6 @@ import {
   kindForApiVersion,
   resolveResource,
   resourceFor,
-  schemaFor,
   storageKey,
   storagePrefix,
 } from "../src/registry.js";
@@ -99,12 +98,5 @@ describe("registry", () => {
         .find((g) => g.groupVersion === "apps/v1")
         ?.kinds.map((k) => k.kind),
     ).toEqual(["Deployment", "ReplicaSet"]);
-  });
-
-  it("knows the schemas of lists and of kinds that are never stored", () => {
-    expect(schemaFor({ group: "", version: "v1", kind: "PodList" })).toBeDefined();
-    expect(schemaFor({ group: "", version: "v1", kind: "Binding" })).toBeDefined();
-    expect(schemaFor({ group: "autoscaling", version: "v1", kind: "Scale" })).toBeDefined();
-    expect(allKinds().some((k) => k.kind === "Binding" || k.kind === "Scale")).toBe(false);
   });
 });

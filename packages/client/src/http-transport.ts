@@ -1,5 +1,5 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
-import https from "node:https";
+import type https from "node:https";
 import { ConnectionError } from "./connection-error.js";
 
 /** How to reach and authenticate to one apiserver: the resolved part of a kubeconfig. */
@@ -49,6 +49,8 @@ export class HttpTransport {
     this.base = new URL(config.server);
     this.server = this.base.origin + this.base.pathname.replace(/\/$/, "");
     if (this.base.protocol === "https:") {
+      // Loaded here, not imported: TLS is costly to load and plain-http clients never need it.
+      const https = process.getBuiltinModule("node:https");
       this.lib = https;
       this.agent = new https.Agent({
         keepAlive: true,

@@ -1,6 +1,7 @@
 export { Backoff } from "./backoff.js";
 export { type Clock, FakeClock, realClock, sleep } from "./clock.js";
 export { ConnectionError } from "./connection-error.js";
+export { EventRecorder, type EventRecorderOptions, type EventType } from "./event-recorder.js";
 export { HttpTransport, type TransportConfig } from "./http-transport.js";
 export {
   Indexer,

@@ -1,4 +1,5 @@
-import { isAlreadyExists, isConflict, isNotFound, type Lease, type LeaseSpec } from "@minik8s/api";
+import type { Lease, LeaseSpec } from "@minik8s/api/schemas/coordination";
+import { isAlreadyExists, isConflict, isNotFound } from "@minik8s/api/status-error";
 import { type Clock, realClock, sleep } from "./clock.js";
 import type { ResourceRef } from "./kube-object.js";
 import { type Logger, silentLogger } from "./logger.js";

@@ -1,4 +1,4 @@
-import { isGone } from "@minik8s/api";
+import { isGone } from "@minik8s/api/status-error";
 import { Backoff } from "./backoff.js";
 import { type Clock, realClock, sleep } from "./clock.js";
 import type { KubeObject, ObjectList, ResourceRef } from "./kube-object.js";

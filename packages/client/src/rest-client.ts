@@ -1,4 +1,7 @@
-import { kindForApiVersion, type PatchType, type Scale, StatusError, type StatusReason } from "@minik8s/api";
+import type { PatchType } from "@minik8s/api/patch/index";
+import { kindForApiVersion } from "@minik8s/api/registry";
+import type { Scale } from "@minik8s/api/schemas/autoscaling";
+import { StatusError, type StatusReason } from "@minik8s/api/status-error";
 import { type HttpResponse, HttpTransport, readBody, type TransportConfig } from "./http-transport.js";
 import type { KubeObject, ObjectList, ResourceRef } from "./kube-object.js";
 import { resourcePath } from "./resource-path.js";

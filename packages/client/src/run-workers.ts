@@ -1,4 +1,4 @@
-import { isConflict } from "@minik8s/api";
+import { isConflict } from "@minik8s/api/status-error";
 import { type Logger, silentLogger } from "./logger.js";
 import type { WorkQueue } from "./work-queue.js";
 

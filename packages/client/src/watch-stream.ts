@@ -1,4 +1,5 @@
-import { StatusError, type StatusObject, type WatchEventType } from "@minik8s/api";
+import type { WatchEventType } from "@minik8s/api/schemas/meta";
+import { StatusError, type StatusObject } from "@minik8s/api/status-error";
 
 /**
  * One change. BOOKMARK carries only `metadata.resourceVersion`: the server saying "you are up to

@@ -1,4 +1,4 @@
-import { apiVersionOf, type KindInfo, kindForApiVersion } from "@minik8s/api";
+import { apiVersionOf, type KindInfo, kindForApiVersion } from "@minik8s/api/registry";
 import { LineDecoder, type ObjectList, resourcePath } from "@minik8s/client";
 import type { Cluster } from "./cluster.js";
 import { CliError } from "./errors.js";

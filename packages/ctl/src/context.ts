@@ -2,42 +2,11 @@ import { Client, type ResolvedClientConfig } from "@minik8s/client";
 import type { Command } from "commander";
 import { ClientCluster, type Cluster } from "./cluster.js";
 import { type ConnectionFlags, resolveConnection } from "./connection.js";
+import { type Deps, depsOf, type Io } from "./deps.js";
 import { CliError } from "./errors.js";
-
-/** Where a command reads and writes: the process's streams, or buffers in tests. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  readStdin(): Promise<string>;
-  /** Colour and other TTY niceties only when stdout is a terminal. */
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  now(): Date;
-}
-
-export function processIo(): Io {
-  return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
-    },
-    isTTY: Boolean(process.stdout.isTTY),
-    env: process.env,
-    now: () => new Date(),
-  };
-}
 
 export interface GlobalFlags extends ConnectionFlags {
   requestTimeout?: string;
-}
-
-export interface Deps {
-  io: Io;
-  /** Replaces the HTTP connection, e.g. with a fake in unit tests. */
-  cluster?: (config: ResolvedClientConfig & { timeoutMs?: number | undefined }) => Cluster;
 }
 
 /** What every command gets: its streams, the flags in effect and a lazily opened cluster. */
@@ -120,17 +89,7 @@ export function parseDuration(text: string): number | undefined {
   return matched === text.length && matched > 0 ? total : undefined;
 }
 
-const CTX = Symbol("mkctl-deps");
-
 /** Builds the Ctx of a command from its own and the global flags. */
 export function ctxOf(cmd: Command): Ctx {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  const deps = (root as unknown as Record<symbol, Deps>)[CTX]!;
-  const all = cmd.optsWithGlobals() as GlobalFlags;
-  return new Ctx(deps, all);
-}
-
-export function attachDeps(program: Command, deps: Deps): void {
-  (program as unknown as Record<symbol, Deps>)[CTX] = deps;
+  return new Ctx(depsOf(cmd), cmd.optsWithGlobals() as GlobalFlags);
 }

@@ -1,5 +1,5 @@
-import { StatusError } from "@minik8s/api";
-import { ConnectionError } from "./cluster.js";
+import { StatusError } from "@minik8s/api/status-error";
+import { ConnectionError } from "./connection-error.js";
 
 /** An error the command reports as it is, ending mkctl with `code`. */
 export class CliError extends Error {

@@ -1,4 +1,4 @@
-import type { KindInfo } from "@minik8s/api";
+import type { KindInfo } from "@minik8s/api/registry";
 import { kindOfObject } from "./api.js";
 import type { Ctx } from "./context.js";
 import { CliError } from "./errors.js";

@@ -1,4 +1,4 @@
-import { MINIK8S_VERSION } from "@minik8s/api";
+import { MINIK8S_VERSION } from "@minik8s/api/version";
 import { Command, CommanderError, Option } from "commander";
 import { registerApiResources } from "./commands/api-resources.js";
 import { registerApply } from "./commands/apply.js";
@@ -14,15 +14,18 @@ import { registerAnnotate, registerLabel } from "./commands/label.js";
 import { registerReplace } from "./commands/replace.js";
 import { registerScale } from "./commands/scale.js";
 import { registerVersion } from "./commands/version.js";
-import { attachDeps, type Deps, processIo } from "./context.js";
+import { attachDeps, type Deps, processIo } from "./deps.js";
 import { CliError, formatError } from "./errors.js";
 
-/** The mkctl command tree. Each verb lives in commands/ and registers itself here. */
+/**
+ * The mkctl command tree. Each verb's flags and help live in commands/, its work in actions/,
+ * loaded only when the verb runs, so that mkctl starts without the code of verbs it does not run.
+ */
 export function buildProgram(deps: Deps = { io: processIo() }): Command {
   const io = deps.io;
   const program = new Command("mkctl")
     .description("mkctl controls a minik8s cluster, the way kubectl controls Kubernetes.")
-    .version(MINIK8S_VERSION, "--client-version", "print the mkctl version")
+    .version(MINIK8S_VERSION, "--version", "print the mkctl version")
     .option("--kubeconfig <file>", "Path to the kubeconfig file to use for CLI requests")
     .option("--context <name>", "The name of the kubeconfig context to use")
     .option("--cluster <name>", "The name of the kubeconfig cluster to use")

@@ -1,4 +1,4 @@
-import { allKinds, type KindInfo, resolveResource } from "@minik8s/api";
+import { allKinds, type KindInfo, resolveResource } from "@minik8s/api/registry";
 import { CliError } from "./errors.js";
 
 /** `deployment.apps` / `pod`: how kubectl names a kind in `TYPE/NAME` output. */

@@ -1,4 +1,4 @@
-import { withLastApplied } from "./commands/apply.js";
+import { withLastApplied } from "./actions/apply.js";
 import type { Ctx } from "./context.js";
 import { CliError, formatError } from "./errors.js";
 import { type KubeObject, readManifests } from "./manifests.js";

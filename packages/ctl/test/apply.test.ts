@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPatchFor, LAST_APPLIED, withLastApplied } from "../src/commands/apply.js";
+import { applyPatchFor, LAST_APPLIED, withLastApplied } from "../src/actions/apply.js";
 import type { KubeObject } from "../src/manifests.js";
 
 const manifest: KubeObject = {

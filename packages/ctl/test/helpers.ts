@@ -1,4 +1,4 @@
-import type { Deps } from "../src/context.js";
+import type { Deps } from "../src/deps.js";
 
 /** An Io that records what mkctl prints, for running commands in-process. */
 export function captureIo(env: NodeJS.ProcessEnv = {}, stdin = "") {

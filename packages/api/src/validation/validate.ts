@@ -1,4 +1,5 @@
-import { parseApiVersion, schemaFor } from "../registry.js";
+import { schemaFor } from "../kind-schemas.js";
+import { parseApiVersion } from "../registry.js";
 import type { Deployment, ReplicaSet } from "../schemas/apps.js";
 import type { HorizontalPodAutoscaler, Scale } from "../schemas/autoscaling.js";
 import type { CronJob, Job } from "../schemas/batch.js";

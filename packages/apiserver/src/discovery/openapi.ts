@@ -3,6 +3,8 @@ import {
   groupVersions,
   type KindInfo,
   KUBERNETES_VERSION,
+  kindListSchema,
+  kindSchema,
   type SubresourceInfo,
   schemaFor,
 } from "@minik8s/api";
@@ -92,8 +94,8 @@ function buildDocument(group: string, version: string, kinds: readonly KindInfo[
   for (const info of kinds) {
     const gvk = { group: info.group, version: info.version, kind: info.kind };
     const listGvk = { ...gvk, kind: info.listKind };
-    schemas[schemaName(gvk)] = componentSchema(gvk, info.schema);
-    schemas[schemaName(listGvk)] = componentSchema(listGvk, info.listSchema);
+    schemas[schemaName(gvk)] = componentSchema(gvk, kindSchema(info));
+    schemas[schemaName(listGvk)] = componentSchema(listGvk, kindListSchema(info));
     const collection = info.namespaced
       ? `${prefix}/namespaces/{namespace}/${info.plural}`
       : `${prefix}/${info.plural}`;
@@ -143,7 +145,7 @@ function schemaName(gvk: GVK): string {
  * The zod schema as an OpenAPI 3.0 schema object, marked with its kind as Kubernetes marks its
  * definitions. Falls back to a bare object for a kind without a schema or one zod cannot convert.
  */
-function componentSchema(gvk: GVK, schema: KindInfo["schema"] | undefined): Json {
+function componentSchema(gvk: GVK, schema: ReturnType<typeof schemaFor>): Json {
   let converted: Json = { type: "object" };
   if (schema) {
     try {

@@ -1,6 +1,5 @@
-import { allKinds, apiVersionOf } from "@minik8s/api";
-import type { Command } from "commander";
-import { type Ctx, ctxOf } from "../context.js";
+import { allKinds, apiVersionOf } from "@minik8s/api/registry";
+import type { Ctx } from "../context.js";
 import { CliError } from "../errors.js";
 import { formatColumns } from "../printers/tabwriter.js";
 
@@ -15,31 +14,12 @@ interface ApiResource {
   categories: string[];
 }
 
-interface Flags {
+export interface ApiResourcesFlags {
   output?: string;
   namespaced?: string;
   apiGroup?: string;
   headers: boolean;
   sortBy?: string;
-}
-
-export function registerApiResources(program: Command): void {
-  program
-    .command("api-resources")
-    .summary("Print the supported API resources on the server")
-    .description("Print the supported API resources on the server, from its discovery documents.")
-    .option("-o, --output <format>", "Output format. One of: (wide, name)")
-    .option(
-      "--namespaced <bool>",
-      "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default",
-    )
-    .option("--api-group <group>", "Limit to resources in the specified API group")
-    .option("--no-headers", "When using the default or custom-column output format, don't print headers")
-    .option(
-      "--sort-by <field>",
-      "If non-empty, sort list of resources using specified field. One of (name, kind)",
-    )
-    .action(async (flags: Flags, cmd: Command) => runApiResources(ctxOf(cmd), flags));
 }
 
 /** Discovery as kubectl reads it: /api/v1 and each preferred /apis/{group}/{version}. */
@@ -80,7 +60,7 @@ export async function discover(ctx: Ctx): Promise<ApiResource[]> {
   return out;
 }
 
-async function runApiResources(ctx: Ctx, flags: Flags): Promise<void> {
+export async function runApiResources(ctx: Ctx, flags: ApiResourcesFlags): Promise<void> {
   let resources: ApiResource[];
   try {
     resources = await discover(ctx);

@@ -1,9 +1,9 @@
-import { createThreeWayMergePatch, isConflict, isNotFound, type JsonValue, patchMetaFor } from "@minik8s/api";
+import { createThreeWayMergePatch, type JsonValue, patchMetaFor } from "@minik8s/api/patch/index";
+import { isConflict, isNotFound } from "@minik8s/api/status-error";
 import { resourcePath } from "@minik8s/client";
-import { type Command, Option } from "commander";
 import { stringify } from "yaml";
 import type { Cluster } from "../cluster.js";
-import { type Ctx, ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
 import {
@@ -22,7 +22,7 @@ import { sortKeys } from "../sort-keys.js";
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const FIELD_MANAGER = "kubectl-client-side-apply";
 
-interface ApplyFlags {
+export interface ApplyFlags {
   filename?: string[];
   recursive?: boolean;
   serverSide?: boolean;
@@ -30,28 +30,6 @@ interface ApplyFlags {
   fieldManager?: string;
   dryRun?: string | boolean;
   output?: string;
-}
-
-export function registerApply(program: Command): void {
-  program
-    .command("apply")
-    .summary("Apply a configuration to a resource by file name or stdin")
-    .description(
-      "Apply a configuration to a resource by file name or stdin. The resource is created if it does not exist; otherwise the changes since the last apply are patched in (client-side apply, as kubectl).",
-    )
-    .requiredOption(
-      "-f, --filename <file...>",
-      "The files, directories or URLs that contain the configuration to apply (- for stdin)",
-    )
-    .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .option("--server-side", "If true, apply runs in the server instead of the client")
-    .option("--force-conflicts", "If true, server-side apply will force the changes against conflicts")
-    .option("--field-manager <name>", "Name of the manager used to track field ownership")
-    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
-    .option("-o, --output <format>", "Output format: json, yaml, name")
-    .action(async (flags: ApplyFlags, cmd: Command) => {
-      await runApply(ctxOf(cmd), flags);
-    });
 }
 
 export async function runApply(ctx: Ctx, flags: ApplyFlags): Promise<void> {

@@ -1,28 +1,7 @@
-import { allKinds } from "@minik8s/api";
+import { allKinds } from "@minik8s/api/registry";
 import type { Command } from "commander";
-import { ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import { CliError } from "../errors.js";
-
-export function registerCompletion(program: Command): void {
-  program
-    .command("completion")
-    .summary("Output shell completion code for the specified shell (bash or zsh)")
-    .description(
-      "Output shell completion code for bash or zsh. Load it with `source <(mkctl completion bash)` or add that line to ~/.bashrc (zsh: ~/.zshrc).",
-    )
-    .argument("<shell>", "bash or zsh")
-    .action((shell: string, _flags: unknown, cmd: Command) => {
-      const root = cmd.parent!;
-      const verbs = root.commands.map((c) => c.name()).join(" ");
-      const types = allKinds()
-        .flatMap((k) => [k.plural, ...k.shortNames])
-        .join(" ");
-      if (shell === "bash") ctxOf(cmd).out(bash(verbs, types));
-      else if (shell === "zsh")
-        ctxOf(cmd).out(`#compdef mkctl\nautoload -U +X bashcompinit && bashcompinit\n${bash(verbs, types)}`);
-      else throw new CliError(`Unsupported shell type "${shell}".`);
-    });
-}
 
 /** Completes verbs, then resource types, then names from the live cluster (`mkctl get TYPE -o name`). */
 function bash(verbs: string, types: string): string {
@@ -47,4 +26,16 @@ _mkctl() {
 }
 complete -o default -F _mkctl mkctl
 `;
+}
+
+/** Prints the completion script of `shell`, listing the verbs of `root` and every resource name. */
+export function runCompletion(ctx: Ctx, shell: string, root: Command): void {
+  const verbs = root.commands.map((c) => c.name()).join(" ");
+  const types = allKinds()
+    .flatMap((k) => [k.plural, ...k.shortNames])
+    .join(" ");
+  if (shell === "bash") ctx.out(bash(verbs, types));
+  else if (shell === "zsh")
+    ctx.out(`#compdef mkctl\nautoload -U +X bashcompinit && bashcompinit\n${bash(verbs, types)}`);
+  else throw new CliError(`Unsupported shell type "${shell}".`);
 }

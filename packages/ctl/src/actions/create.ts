@@ -1,36 +1,18 @@
 import { resourcePath } from "@minik8s/client";
-import { type Command, Option } from "commander";
-import { ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import type { KubeObject } from "../manifests.js";
 import { writeQuery } from "../objects.js";
 import { type SendFlags, sendManifests } from "../send-manifests.js";
 
-export function registerCreate(program: Command): void {
-  program
-    .command("create")
-    .summary("Create a resource from a file or from stdin")
-    .description("Create a resource from a file or from stdin. JSON and YAML formats are accepted.")
-    .requiredOption(
-      "-f, --filename <file...>",
-      "Filename, directory, or URL to files to use to create the resource",
-    )
-    .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
-    .option("-o, --output <format>", "Output format: json, yaml, name")
-    .option(
-      "--save-config",
-      "Store this configuration in the last-applied-configuration annotation, so later applies work",
-    )
-    .action(async (flags: SendFlags, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      await sendManifests(ctx, flags, { done: "created", doing: "creating" }, async (t, body, dryRun) => {
-        if (dryRun === "client") return body;
-        return ctx.cluster.request<KubeObject>({
-          method: "POST",
-          path: resourcePath(t.info, { namespace: t.namespace }),
-          query: writeQuery("kubectl-create", dryRun),
-          body,
-        });
-      });
+/** A POST of each object in the files, as kubectl create -f does. */
+export async function runCreate(ctx: Ctx, flags: SendFlags): Promise<void> {
+  await sendManifests(ctx, flags, { done: "created", doing: "creating" }, async (t, body, dryRun) => {
+    if (dryRun === "client") return body;
+    return ctx.cluster.request<KubeObject>({
+      method: "POST",
+      path: resourcePath(t.info, { namespace: t.namespace }),
+      query: writeQuery("kubectl-create", dryRun),
+      body,
     });
+  });
 }

@@ -1,14 +1,14 @@
-import { isNotFound, type KindInfo } from "@minik8s/api";
+import type { KindInfo } from "@minik8s/api/registry";
+import { isNotFound } from "@minik8s/api/status-error";
 import { resourcePath } from "@minik8s/client";
-import { type Command, Option } from "commander";
 import { listObjects, watchObjects } from "../api.js";
-import { type Ctx, ctxOf, parseDuration } from "../context.js";
+import { type Ctx, parseDuration } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import { type KubeObject, readManifests } from "../manifests.js";
 import { dryRunSuffix, parseDryRun, targetOf } from "../objects.js";
 import { kindPrefix, parseResourceArgs } from "../resources.js";
 
-interface DeleteFlags {
+export interface DeleteFlags {
   filename?: string[];
   recursive?: boolean;
   selector?: string;
@@ -24,59 +24,6 @@ interface DeleteFlags {
   ignoreNotFound?: boolean;
   dryRun?: string | boolean;
   output?: string;
-}
-
-export function registerDelete(program: Command): void {
-  program
-    .command("delete")
-    .summary("Delete resources by file names, stdin, resources and names, or by resources and label selector")
-    .description(
-      "Delete resources by file names, stdin, resources and names, or by resources and label selector. By default mkctl waits until the objects are gone (--wait=false returns at once).",
-    )
-    .argument("[TYPE [NAME ...] | TYPE/NAME ...]")
-    .option(
-      "-f, --filename <file...>",
-      "Filename, directory, or URL to files containing the resource to delete",
-    )
-    .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .option("-l, --selector <selector>", "Selector (label query) to filter on")
-    .option("--field-selector <selector>", "Selector (field query) to filter on")
-    .option("--all", "Delete all resources, in the namespace of the specified resource types")
-    .option("-A, --all-namespaces", "If present, list the requested object(s) across all namespaces")
-    .option(
-      "--grace-period <seconds>",
-      "Period of time in seconds given to the resource to terminate gracefully (-1: the resource's default)",
-    )
-    .option("--force", "If true, immediately remove resources from API and bypass graceful deletion")
-    .option("--now", "If true, resources are signaled for immediate shutdown (same as --grace-period=1)")
-    .addOption(
-      new Option("--cascade [strategy]", 'Must be "background", "orphan", or "foreground"').preset(
-        "background",
-      ),
-    )
-    .addOption(
-      new Option("--wait [bool]", "If true, wait for resources to be gone before returning")
-        .default(true)
-        .argParser(parseBool),
-    )
-    .option(
-      "--timeout <duration>",
-      "The length of time to wait before giving up on a delete, zero means wait forever",
-    )
-    .option("--ignore-not-found", 'Treat "resource not found" as a successful delete')
-    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
-    .option("-o, --output <format>", 'Output mode. Use "-o name" for shorter output (resource/name)')
-    .allowExcessArguments(true)
-    .action(async (_arg: string | undefined, flags: DeleteFlags, cmd: Command) =>
-      runDelete(ctxOf(cmd), cmd.args, flags),
-    );
-}
-
-export function parseBool(value: string | boolean): boolean {
-  if (typeof value === "boolean") return value;
-  if (["true", "1", "t", "T", "TRUE", "True"].includes(value)) return true;
-  if (["false", "0", "f", "F", "FALSE", "False"].includes(value)) return false;
-  throw new CliError(`invalid argument "${value}": strconv.ParseBool: parsing "${value}": invalid syntax`);
 }
 
 function propagation(cascade: string | boolean | undefined): "Background" | "Foreground" | "Orphan" {

@@ -1,8 +1,8 @@
-import { isNotFound, type KindInfo, resolveResource } from "@minik8s/api";
-import type { Command } from "commander";
+import { type KindInfo, resolveResource } from "@minik8s/api/registry";
+import { isNotFound } from "@minik8s/api/status-error";
 import { getObject, listObjects, withKind } from "../api.js";
 import type { Cluster } from "../cluster.js";
-import { type Ctx, ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import { type DescribeContext, describeGeneric, describers } from "../describe/describers.js";
 import type { Json } from "../describe/helpers.js";
 import { CliError, formatError } from "../errors.js";
@@ -10,7 +10,7 @@ import { type KubeObject, readManifests } from "../manifests.js";
 import { targetOf } from "../objects.js";
 import { parseResourceArgs } from "../resources.js";
 
-interface DescribeFlags {
+export interface DescribeFlags {
   selector?: string;
   allNamespaces?: boolean;
   filename?: string[];
@@ -18,34 +18,7 @@ interface DescribeFlags {
   showEvents: boolean;
 }
 
-export function registerDescribe(program: Command): void {
-  program
-    .command("describe")
-    .summary("Show details of a specific resource or group of resources")
-    .description(
-      "Show details of a specific resource or group of resources, with its related events. A NAME_PREFIX describes every object whose name starts with it.",
-    )
-    .argument("[TYPE [NAME_PREFIX] | TYPE/NAME]")
-    .option("-l, --selector <selector>", "Selector (label query) to filter on")
-    .option("-A, --all-namespaces", "If present, list the requested object(s) across all namespaces")
-    .option(
-      "-f, --filename <file...>",
-      "Filename, directory, or URL to files containing the resource to describe",
-    )
-    .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .option(
-      "--show-events [bool]",
-      "If true, display events related to the described object",
-      (v) => v !== "false",
-      true,
-    )
-    .allowExcessArguments(true)
-    .action(async (_a: string | undefined, flags: DescribeFlags, cmd: Command) =>
-      runDescribe(ctxOf(cmd), cmd.args, flags),
-    );
-}
-
-async function runDescribe(ctx: Ctx, args: string[], flags: DescribeFlags): Promise<void> {
+export async function runDescribe(ctx: Ctx, args: string[], flags: DescribeFlags): Promise<void> {
   const targets: { info: KindInfo; obj: KubeObject }[] = [];
   let failed = false;
   const ns = flags.allNamespaces ? undefined : ctx.namespace;

@@ -3,16 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resourcePath } from "@minik8s/client";
-import type { Command } from "commander";
 import { parse } from "yaml";
 import { getObject, withKind } from "../api.js";
-import { type Ctx, ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests.js";
 import { toJson, toYaml } from "../printers/yaml-printer.js";
 import { kindPrefix, parseResourceArgs } from "../resources.js";
 
-interface EditFlags {
+export interface EditFlags {
   output?: string;
 }
 
@@ -22,20 +21,7 @@ const HEADER = `# Please edit the object below. Lines beginning with a '#' will 
 #
 `;
 
-export function registerEdit(program: Command): void {
-  program
-    .command("edit")
-    .summary("Edit a resource on the server")
-    .description(
-      "Edit a resource in $KUBE_EDITOR or $EDITOR (vi by default). The result is written back with its resourceVersion, so a change made meanwhile by someone else is reported as a conflict instead of being overwritten.",
-    )
-    .argument("<TYPE NAME | TYPE/NAME>")
-    .option("-o, --output <format>", "The format to edit in: yaml (default) or json")
-    .allowExcessArguments(true)
-    .action(async (_a: string, flags: EditFlags, cmd: Command) => runEdit(ctxOf(cmd), cmd.args, flags));
-}
-
-async function runEdit(ctx: Ctx, args: string[], flags: EditFlags): Promise<void> {
+export async function runEdit(ctx: Ctx, args: string[], flags: EditFlags): Promise<void> {
   const json = flags.output === "json";
   const editor = ctx.io.env.KUBE_EDITOR || ctx.io.env.EDITOR || "vi";
   for (const req of parseResourceArgs(args)) {

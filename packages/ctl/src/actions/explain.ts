@@ -1,6 +1,6 @@
-import type { KindInfo } from "@minik8s/api";
-import type { Command } from "commander";
-import { ctxOf } from "../context.js";
+import { kindSchema } from "@minik8s/api/kind-schemas";
+import type { KindInfo } from "@minik8s/api/registry";
+import type { Ctx } from "../context.js";
 import { CliError } from "../errors.js";
 import { resolveType } from "../resources.js";
 
@@ -113,7 +113,7 @@ function wrap(text: string, indent: string, width = 80): string {
 }
 
 export function explain(info: KindInfo, path: string[], recursive = false): string {
-  let schema = info.schema as unknown as Schema;
+  let schema = kindSchema(info) as unknown as Schema;
   let fieldName: string | undefined;
   for (const part of path) {
     const fields = fieldsOf(schema);
@@ -166,22 +166,8 @@ function recursiveFields(fields: Record<string, Schema>, indent: string, depth =
   return out;
 }
 
-export function registerExplain(program: Command): void {
-  program
-    .command("explain")
-    .summary("Get documentation for a resource")
-    .description(
-      "Describe fields and structure of a resource: `mkctl explain deployment.spec.strategy`. Types come from the schemas the apiserver validates with.",
-    )
-    .argument("<TYPE[.FIELD...]>")
-    .option("--recursive", "Print the fields of fields (currently only 1 level deep)")
-    .option(
-      "--api-version <version>",
-      "Get different explanations for particular API version (API group/version)",
-    )
-    .action((text: string, flags: { recursive?: boolean }, cmd: Command) => {
-      const [type, ...path] = text.split(".");
-      const info = resolveType(type!);
-      ctxOf(cmd).out(explain(info, path, flags.recursive));
-    });
+/** `mkctl explain TYPE[.FIELD...]`. */
+export function runExplain(ctx: Ctx, text: string, flags: { recursive?: boolean }): void {
+  const [type, ...path] = text.split(".");
+  ctx.out(explain(resolveType(type!), path, flags.recursive));
 }

@@ -1,6 +1,6 @@
-import type { KindInfo } from "@minik8s/api";
-import { isNotFound, Quantity, StatusError } from "@minik8s/api";
-import { type Command, Option } from "commander";
+import { Quantity } from "@minik8s/api/quantity";
+import type { KindInfo } from "@minik8s/api/registry";
+import { isNotFound, StatusError } from "@minik8s/api/status-error";
 import {
   asTable,
   getObject,
@@ -11,16 +11,16 @@ import {
   watchObjects,
   withKind,
 } from "../api.js";
-import { type Ctx, ctxOf, parseDuration } from "../context.js";
+import { type Ctx, parseDuration } from "../context.js";
 import { CliError, formatError } from "../errors.js";
-import { type KubeObject, readManifests } from "../manifests.js";
+import type { KubeObject } from "../manifests.js";
 import { JsonPath } from "../printers/jsonpath.js";
-import { type OutputFormat, parseOutput, printObjects } from "../printers/output.js";
+import type { OutputFormat } from "../printers/output.js";
 import { printTable, type Table, type TableOptions } from "../printers/table-printer.js";
 import { TabWriter } from "../printers/tabwriter.js";
 import { kindPrefix, parseResourceArgs } from "../resources.js";
 
-interface GetFlags {
+export interface GetFlags {
   output?: string;
   selector?: string;
   fieldSelector?: string;
@@ -37,51 +37,6 @@ interface GetFlags {
   ignoreNotFound?: boolean;
 }
 
-export function registerGet(program: Command): void {
-  program
-    .command("get")
-    .summary("Display one or many resources")
-    .description(
-      "Display one or many resources: a table from the server by default, or -o yaml|json|name|wide|jsonpath=...|custom-columns=...",
-    )
-    .argument("[TYPE[.VERSION][.GROUP] [NAME ...] | TYPE/NAME ...]")
-    .addOption(
-      new Option(
-        "-o, --output <format>",
-        "Output format: json, yaml, name, wide, jsonpath=..., custom-columns=...",
-      ),
-    )
-    .option(
-      "-l, --selector <selector>",
-      "Selector (label query) to filter on, e.g. -l key1=value1,key2=value2",
-    )
-    .option(
-      "--field-selector <selector>",
-      "Selector (field query) to filter on, e.g. --field-selector metadata.name=web",
-    )
-    .option("-A, --all-namespaces", "List the requested object(s) across all namespaces")
-    .option("-w, --watch", "After listing/getting the requested object, watch for changes")
-    .option("--watch-only", "Watch for changes to the requested object(s), without listing/getting first")
-    .option("--show-labels", "When printing, show all labels as the last column")
-    .option("--show-kind", "If present, list the resource type for the requested object(s)")
-    .option("-L, --label-columns <keys...>", "Labels to present as columns")
-    .option("--sort-by <jsonpath>", "Sort list types using this field specification (a JSONPath expression)")
-    .option("--no-headers", "When using the default or custom-column output format, don't print headers")
-    .option(
-      "-f, --filename <file...>",
-      "Filename, directory, or URL to files identifying the resource to get",
-    )
-    .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .option(
-      "--ignore-not-found",
-      "If the requested object does not exist the command will return exit code 0",
-    )
-    .allowExcessArguments(true)
-    .action(async (_arg: string | undefined, flags: GetFlags, cmd: Command) => {
-      await runGet(ctxOf(cmd), cmd.args, flags);
-    });
-}
-
 interface Request {
   type: KindInfo;
   names: string[];
@@ -90,6 +45,7 @@ interface Request {
 
 async function requestsFrom(ctx: Ctx, args: string[], flags: GetFlags): Promise<Request[]> {
   if (flags.filename?.length) {
+    const { readManifests } = await import("../manifests.js");
     const manifests = await readManifests(flags.filename, {
       recursive: flags.recursive,
       readStdin: () => ctx.io.readStdin(),
@@ -111,7 +67,9 @@ async function requestsFrom(ctx: Ctx, args: string[], flags: GetFlags): Promise<
 }
 
 export async function runGet(ctx: Ctx, args: string[], flags: GetFlags): Promise<void> {
-  const format = parseOutput(flags.output);
+  // The default table needs none of the object printers (YAML, JSONPath, columns).
+  const printers = flags.output ? await import("../printers/output.js") : undefined;
+  const format: OutputFormat = printers?.parseOutput(flags.output) ?? { kind: "table", wide: false };
   const requests = await requestsFrom(ctx, args, flags);
   const allNamespaces = Boolean(flags.allNamespaces);
   const ns = allNamespaces ? undefined : ctx.namespace;
@@ -126,7 +84,7 @@ export async function runGet(ctx: Ctx, args: string[], flags: GetFlags): Promise
         "watch is only supported on individual resources and resource collections, but multiple resources were found",
       );
     }
-    return watchGet(ctx, requests[0]!, ns, flags, format, allNamespaces);
+    return watchGet(ctx, requests[0]!, ns, flags, format, allNamespaces, printers);
   }
 
   let failed = false;
@@ -183,7 +141,7 @@ export async function runGet(ctx: Ctx, args: string[], flags: GetFlags): Promise
     if (objects.length === 0 && !byName && format.kind !== "json" && format.kind !== "yaml") {
       ctx.err(`${noResources(ns, requests)}\n`);
     } else if (objects.length > 0 || !byName) {
-      ctx.out(printObjects(format, objects, single, { noHeaders: !flags.headers }));
+      ctx.out(printers!.printObjects(format, objects, single, { noHeaders: !flags.headers }));
     }
   }
   if (failed) throw new CliError("", 1, true);
@@ -274,6 +232,7 @@ async function watchGet(
   flags: GetFlags,
   format: OutputFormat,
   allNamespaces: boolean,
+  printers: typeof import("../printers/output.js") | undefined,
 ): Promise<void> {
   const sel = {
     labelSelector: flags.selector,
@@ -306,7 +265,7 @@ async function watchGet(
   } else {
     const list = await listObjects(ctx.cluster, req.type, ns, sel);
     resourceVersion = list.metadata?.resourceVersion;
-    if (!flags.watchOnly) for (const o of list.items) ctx.out(printObjects(format, [o], true));
+    if (!flags.watchOnly) for (const o of list.items) ctx.out(printers!.printObjects(format, [o], true));
   }
   const timeoutMs = ctx.flags.requestTimeout ? parseDuration(ctx.flags.requestTimeout) : undefined;
   const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
@@ -328,7 +287,7 @@ async function watchGet(
       if (table) printRows(table);
       else printRows(asTable(ev.object as KubeObject));
     } else {
-      ctx.out(printObjects(format, [withKind(ev.object as KubeObject, req.type)], true));
+      ctx.out(printers!.printObjects(format, [withKind(ev.object as KubeObject, req.type)], true));
     }
   }
 }

@@ -1,14 +1,12 @@
 import { resourcePath } from "@minik8s/client";
-import type { Command } from "commander";
-import { Option } from "commander";
 import { getObject, listObjects } from "../api.js";
-import { type Ctx, ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import { CliError, formatError } from "../errors.js";
 import type { KubeObject } from "../manifests.js";
 import { dryRunSuffix, parseDryRun } from "../objects.js";
 import { kindPrefix, parseResourceArgs } from "../resources.js";
 
-interface MetaFlags {
+export interface MetaFlags {
   overwrite?: boolean;
   selector?: string;
   all?: boolean;
@@ -18,38 +16,7 @@ interface MetaFlags {
   output?: string;
 }
 
-type Field = "labels" | "annotations";
-
-export function registerLabel(program: Command): void {
-  register(program, "label", "labels", "Update the labels on a resource", "labeled");
-}
-
-export function registerAnnotate(program: Command): void {
-  register(program, "annotate", "annotations", "Update the annotations on a resource", "annotated");
-}
-
-function register(program: Command, verb: string, field: Field, summary: string, done: string): void {
-  program
-    .command(verb)
-    .summary(summary)
-    .description(`${summary}: KEY=VALUE sets, KEY- removes; --overwrite allows replacing an existing value.`)
-    .argument("<TYPE NAME | TYPE/NAME>")
-    .argument("[KEY_VAL...]")
-    .option(
-      "--overwrite",
-      "If true, allow values to be overwritten, otherwise reject updates that overwrite existing values",
-    )
-    .option("-l, --selector <selector>", "Selector (label query) to filter on")
-    .option("--all", "Select all resources, in the namespace of the specified resource types")
-    .option("-A, --all-namespaces", "If true, check the specified action in all namespaces")
-    .option("--list", "If true, display the values for a given resource")
-    .option("-o, --output <format>", "Output format: name")
-    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
-    .allowExcessArguments(true)
-    .action(async (_a: string, _b: string[], flags: MetaFlags, cmd: Command) =>
-      runMeta(ctxOf(cmd), cmd.args, flags, field, verb, done),
-    );
-}
+export type Field = "labels" | "annotations";
 
 /** Splits `KEY=VALUE` / `KEY-` arguments from the resource arguments before them. */
 export function parseChanges(
@@ -79,7 +46,7 @@ export function parseChanges(
   return { resources, set, remove };
 }
 
-async function runMeta(
+export async function runMeta(
   ctx: Ctx,
   args: string[],
   flags: MetaFlags,

@@ -1,34 +1,12 @@
 import { resourcePath } from "@minik8s/client";
-import { type Command, Option } from "commander";
-import { type Ctx, ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import type { KubeObject } from "../manifests.js";
 import { type DryRun, displayName, dryRunSuffix, type Target, writeQuery } from "../objects.js";
 import { type SendFlags, sendManifests } from "../send-manifests.js";
 import { LAST_APPLIED } from "./apply.js";
 
-interface ReplaceFlags extends SendFlags {
+export interface ReplaceFlags extends SendFlags {
   force?: boolean;
-}
-
-export function registerReplace(program: Command): void {
-  program
-    .command("replace")
-    .summary("Replace a resource by file name or stdin")
-    .description(
-      "Replace a resource by file name or stdin: a PUT of the whole object. The resource must exist.",
-    )
-    .requiredOption("-f, --filename <file...>", "The files that contain the configurations to replace")
-    .option("-R, --recursive", "Process the directory used in -f, --filename recursively")
-    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
-    .option("-o, --output <format>", "Output format: json, yaml, name")
-    .option("--save-config", "Store this configuration in the last-applied-configuration annotation")
-    .option("--force", "Delete and re-create the resource")
-    .action(async (flags: ReplaceFlags, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      await sendManifests(ctx, flags, { done: "replaced", doing: "replacing" }, (t, body, dryRun) =>
-        flags.force ? forceReplace(ctx, t, body, dryRun) : replace(ctx, t, body, dryRun, flags),
-      );
-    });
 }
 
 /** A PUT of the whole object over the live one, compare-and-swap on its resourceVersion. */
@@ -82,4 +60,10 @@ async function forceReplace(ctx: Ctx, t: Target, body: KubeObject, dryRun: DryRu
   }
   ctx.out(`${displayName(t.info, t.name)} replaced${dryRunSuffix(dryRun)}\n`);
   return undefined;
+}
+
+export async function runReplace(ctx: Ctx, flags: ReplaceFlags): Promise<void> {
+  await sendManifests(ctx, flags, { done: "replaced", doing: "replacing" }, (t, body, dryRun) =>
+    flags.force ? forceReplace(ctx, t, body, dryRun) : replace(ctx, t, body, dryRun, flags),
+  );
 }

@@ -1,39 +1,17 @@
 import { resourcePath } from "@minik8s/client";
-import type { Command } from "commander";
-import { type Ctx, ctxOf } from "../context.js";
+import type { Ctx } from "../context.js";
 import { CliError } from "../errors.js";
 import { readManifests } from "../manifests.js";
 import { targetOf } from "../objects.js";
 import { kindPrefix, parseResourceArgs } from "../resources.js";
 
-interface ScaleFlags {
+export interface ScaleFlags {
   replicas?: string;
   currentReplicas?: string;
   filename?: string[];
 }
 
-export function registerScale(program: Command): void {
-  program
-    .command("scale")
-    .summary("Set a new size for a deployment or replica set")
-    .description("Set a new size for a deployment or replica set, through its scale subresource.")
-    .argument("[TYPE NAME | TYPE/NAME]")
-    .option("--replicas <n>", "The new desired number of replicas. Required.")
-    .option(
-      "--current-replicas <n>",
-      "Precondition for current size. Requires that the current size of the resource match this value in order to scale.",
-    )
-    .option(
-      "-f, --filename <file...>",
-      "Filename, directory, or URL to a file identifying the resource to set a new size",
-    )
-    .allowExcessArguments(true)
-    .action(async (_a: string | undefined, flags: ScaleFlags, cmd: Command) =>
-      runScale(ctxOf(cmd), cmd.args, flags),
-    );
-}
-
-async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<void> {
+export async function runScale(ctx: Ctx, args: string[], flags: ScaleFlags): Promise<void> {
   if (flags.replicas === undefined) throw new CliError('required flag(s) "replicas" not set');
   const replicas = Number(flags.replicas);
   if (!Number.isInteger(replicas) || replicas < 0)

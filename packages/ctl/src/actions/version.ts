@@ -1,10 +1,9 @@
-import { MINIK8S_VERSION } from "@minik8s/api";
-import type { Command } from "commander";
-import { type Ctx, ctxOf } from "../context.js";
+import { MINIK8S_VERSION } from "@minik8s/api/version";
+import type { Ctx } from "../context.js";
 import { CliError } from "../errors.js";
 import { toJson, toYaml } from "../printers/yaml-printer.js";
 
-interface VersionFlags {
+export interface VersionFlags {
   client?: boolean;
   output?: string;
 }
@@ -17,17 +16,7 @@ export const CLIENT_VERSION = {
   platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
 };
 
-export function registerVersion(program: Command): void {
-  program
-    .command("version")
-    .summary("Print the client and server version information")
-    .description("Print the client and server version information for the current context.")
-    .option("--client", "If true, shows client version only (no server required)")
-    .option("-o, --output <format>", "One of 'yaml' or 'json'")
-    .action(async (flags: VersionFlags, cmd: Command) => runVersion(ctxOf(cmd), flags));
-}
-
-async function runVersion(ctx: Ctx, flags: VersionFlags): Promise<void> {
+export async function runVersion(ctx: Ctx, flags: VersionFlags): Promise<void> {
   if (flags.output && flags.output !== "json" && flags.output !== "yaml") {
     throw new CliError("--output must be 'yaml' or 'json'");
   }

@@ -1,4 +1,6 @@
-import { type KindInfo, Quantity, translateTimestampSince } from "@minik8s/api";
+import { translateTimestampSince } from "@minik8s/api/duration";
+import { Quantity } from "@minik8s/api/quantity";
+import type { KindInfo } from "@minik8s/api/registry";
 import { listObjects } from "../api.js";
 import type { Cluster } from "../cluster.js";
 import type { KubeObject } from "../manifests.js";

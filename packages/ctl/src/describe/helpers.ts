@@ -1,5 +1,5 @@
-import { translateTimestampSince } from "@minik8s/api";
-import { LAST_APPLIED } from "../commands/apply.js";
+import { translateTimestampSince } from "@minik8s/api/duration";
+import { LAST_APPLIED } from "../actions/apply.js";
 import type { KubeObject } from "../manifests.js";
 import type { PrefixWriter } from "./prefix-writer.js";
 

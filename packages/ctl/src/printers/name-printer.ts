@@ -1,4 +1,4 @@
-import { kindForApiVersion } from "@minik8s/api";
+import { kindForApiVersion } from "@minik8s/api/registry";
 import type { KubeObject } from "../manifests.js";
 import { kindPrefix } from "../resources.js";
 
