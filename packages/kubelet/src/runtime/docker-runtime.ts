@@ -1,0 +1,238 @@
+import Docker from "dockerode";
+import { isSimulatedDevice } from "../gpu/device-manager.js";
+import {
+  type ContainerConfig,
+  type ContainerRuntime,
+  type ContainerStateName,
+  fail,
+  LABELS,
+  ok,
+  type PullPolicy,
+  type RuntimeContainer,
+  type RuntimeResult,
+  type RuntimeVersion,
+  restartCountOf,
+  type SandboxConfig,
+} from "./container-runtime.js";
+
+export const PAUSE_IMAGE = "minik8s/pause:1";
+
+export interface DockerRuntimeOptions {
+  /** dockerode's options; the default reads DOCKER_HOST or /var/run/docker.sock. */
+  docker?: Docker.DockerOptions;
+  pauseImage?: string;
+}
+
+/**
+ * The runtime on Docker Engine, what dockershim was to Kubernetes: a pod is a pause container
+ * (the sandbox, holding the network and IPC namespaces, hostname = pod name) and app containers
+ * that join it with `NetworkMode: container:<sandbox>`, so they share one IP and reach each
+ * other on localhost. Labels carry everything the kubelet needs to adopt them after a restart.
+ * Not here yet: volumes, probes, logs and exec, a pod network other than Docker's bridge.
+ */
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly pauseImage: string;
+
+  constructor(opts: DockerRuntimeOptions = {}) {
+    this.docker = new Docker(opts.docker);
+    this.pauseImage = opts.pauseImage ?? PAUSE_IMAGE;
+  }
+
+  async version(): Promise<RuntimeVersion> {
+    const v = await this.docker.version();
+    return { name: "docker", version: v.Version };
+  }
+
+  async ensureImage(image: string, policy: PullPolicy): Promise<RuntimeResult<string>> {
+    const present = await this.imageId(image);
+    if (policy === "Never") {
+      return present
+        ? ok(present)
+        : fail("ErrImageNeverPull", `Container image "${image}" is not present with pull policy of Never`);
+    }
+    if (policy === "IfNotPresent" && present) return ok(present);
+    const pulled = await this.pull(image);
+    if (!pulled.ok) return pulled;
+    const id = await this.imageId(image);
+    return id ? ok(id) : fail("ErrImagePull", `image "${image}" is missing after pulling it`);
+  }
+
+  async runSandbox(config: SandboxConfig): Promise<RuntimeResult<string>> {
+    const image = await this.ensureImage(this.pauseImage, "IfNotPresent");
+    if (!image.ok) return fail("CreatePodSandboxError", `sandbox image: ${image.error.message}`);
+    try {
+      const c = await this.docker.createContainer({
+        name: config.name,
+        Image: this.pauseImage,
+        Hostname: config.hostname,
+        Labels: config.labels,
+        HostConfig: { NetworkMode: "bridge", IpcMode: "shareable" },
+      });
+      await c.start();
+      return ok(c.id);
+    } catch (err) {
+      return fail("CreatePodSandboxError", messageOf(err));
+    }
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<RuntimeResult<string>> {
+    const real = (config.devices ?? []).filter((id) => !isSimulatedDevice(id));
+    try {
+      const c = await this.docker.createContainer({
+        name: config.name,
+        Image: config.image,
+        // Kubernetes' command replaces the image's ENTRYPOINT, its args the image's CMD.
+        ...(config.command ? { Entrypoint: config.command } : {}),
+        ...(config.args ? { Cmd: config.args } : {}),
+        ...(config.workingDir ? { WorkingDir: config.workingDir } : {}),
+        Env: Object.entries(config.env).map(([k, v]) => `${k}=${v}`),
+        Labels: config.labels,
+        HostConfig: {
+          NetworkMode: `container:${sandboxId}`,
+          IpcMode: `container:${sandboxId}`,
+          ...(config.cpuMillis !== undefined ? { NanoCpus: config.cpuMillis * 1_000_000 } : {}),
+          ...(config.memoryBytes !== undefined ? { Memory: config.memoryBytes } : {}),
+          // Simulated GPUs travel only as NVIDIA_VISIBLE_DEVICES: Docker has no driver for them.
+          ...(real.length > 0
+            ? { DeviceRequests: [{ Driver: "nvidia", DeviceIDs: real, Capabilities: [["gpu"]] }] }
+            : {}),
+        },
+      });
+      return ok(c.id);
+    } catch (err) {
+      return fail("CreateContainerError", messageOf(err));
+    }
+  }
+
+  async startContainer(id: string): Promise<RuntimeResult<void>> {
+    try {
+      await this.docker.getContainer(id).start();
+      return ok(undefined);
+    } catch (err) {
+      return fail("RunContainerError", messageOf(err));
+    }
+  }
+
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    try {
+      // Docker sends the stop signal (SIGTERM), waits t seconds, then SIGKILLs.
+      await this.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<RuntimeContainer[]> {
+    const summaries = await this.docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) }),
+    });
+    const found = await Promise.all(summaries.map((s) => this.inspect(s.Id)));
+    return found.filter((c): c is RuntimeContainer => c !== undefined);
+  }
+
+  async inspect(id: string): Promise<RuntimeContainer | undefined> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(id).inspect();
+    } catch (err) {
+      if (isGone(err)) return undefined;
+      throw err;
+    }
+    const labels = info.Config.Labels ?? {};
+    const state = stateOf(info.State.Status);
+    const sandbox = labels[LABELS.type] === "podsandbox";
+    const networks = Object.values(info.NetworkSettings.Networks ?? {});
+    const ip = networks.find((n) => n.IPAddress)?.IPAddress;
+    const devices = info.HostConfig.DeviceRequests?.flatMap((r) => r.DeviceIDs ?? []);
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ""),
+      kind: sandbox ? "sandbox" : "container",
+      labels,
+      state,
+      exitCode: state === "exited" ? info.State.ExitCode : undefined,
+      reason: info.State.OOMKilled ? "OOMKilled" : undefined,
+      message: info.State.Error || undefined,
+      createdAt: Date.parse(info.Created),
+      startedAt: time(info.State.StartedAt),
+      finishedAt: state === "exited" ? time(info.State.FinishedAt) : undefined,
+      image: info.Config.Image,
+      imageId: info.Image,
+      restartCount: restartCountOf(labels),
+      ip: sandbox && state === "running" ? ip || undefined : undefined,
+      devices: devices?.length ? devices : undefined,
+    };
+  }
+
+  private async imageId(image: string): Promise<string | undefined> {
+    try {
+      return (await this.docker.getImage(image).inspect()).Id;
+    } catch (err) {
+      if (isGone(err)) return undefined;
+      throw err;
+    }
+  }
+
+  private pull(image: string): Promise<RuntimeResult<void>> {
+    // Without a tag the Engine would pull every tag of the repository.
+    const ref = /[:@][^/]*$/.test(image) ? image : `${image}:latest`;
+    return new Promise((resolve) => {
+      this.docker.pull(ref, (err: unknown, stream: NodeJS.ReadableStream | undefined) => {
+        if (err || !stream) {
+          resolve(fail("ErrImagePull", `failed to pull image "${image}": ${messageOf(err)}`));
+          return;
+        }
+        this.docker.modem.followProgress(stream, (done: Error | null, output: { error?: string }[]) => {
+          const failed = done?.message ?? output?.find((o) => o.error)?.error;
+          resolve(
+            failed ? fail("ErrImagePull", `failed to pull image "${image}": ${failed}`) : ok(undefined),
+          );
+        });
+      });
+    });
+  }
+}
+
+function stateOf(status: string): ContainerStateName {
+  switch (status) {
+    case "created":
+      return "created";
+    case "running":
+    case "paused":
+    case "restarting":
+      return "running";
+    case "exited":
+    case "dead":
+    case "removing":
+      return "exited";
+    default:
+      return "unknown";
+  }
+}
+
+/** Docker's zero time (0001-01-01) means "never". */
+function time(text: string | undefined): number | undefined {
+  if (!text || text.startsWith("0001-")) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function isGone(err: unknown): boolean {
+  const code = (err as { statusCode?: number } | undefined)?.statusCode;
+  return code === 404 || code === 304;
+}
+
+function messageOf(err: unknown): string {
+  const e = err as { json?: { message?: string }; message?: string } | undefined;
+  return e?.json?.message ?? e?.message ?? String(err);
+}
