@@ -1,1 +1,17 @@
-export {};
+export { type Controller, QueueController } from "./controller.js";
+export {
+  CONTROLLER_NAMES,
+  ControllerManager,
+  type ControllerManagerOptions,
+  type ControllerName,
+  LEASE_NAME,
+  LEASE_NAMESPACE,
+  parseControllerNames,
+} from "./controller-manager.js";
+export { DeploymentController } from "./controllers/deployment/deployment-controller.js";
+export { computeHash } from "./controllers/deployment/hash.js";
+export { GarbageCollector } from "./controllers/garbage-collector.js";
+export { NamespaceController } from "./controllers/namespace-controller.js";
+export { ReplicaSetController } from "./controllers/replicaset-controller.js";
+export { Expectations } from "./expectations.js";
+export { SharedInformers } from "./informers.js";

@@ -1,6 +1,9 @@
 import { MINIK8S_VERSION } from "@minik8s/api";
 import { Command } from "commander";
 import { registerApiserver } from "./commands/apiserver.js";
+import { registerControllerManager } from "./commands/controller-manager.js";
+import { registerKubelet } from "./commands/kubelet.js";
+import { registerScheduler } from "./commands/scheduler.js";
 import { registerUp } from "./commands/up.js";
 
 /** The `minik8s` launcher: one subcommand per daemon, registered from commands/. */
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .version(MINIK8S_VERSION, "--version", "print the minik8s version")
     .showHelpAfterError();
   registerApiserver(program);
+  registerControllerManager(program);
+  registerKubelet(program);
+  registerScheduler(program);
   registerUp(program);
   return program;
 }

@@ -440,9 +440,10 @@ export class ResourceStorage {
     meta.creationTimestamp = was.creationTimestamp;
     meta.deletionTimestamp = was.deletionTimestamp;
     meta.deletionGracePeriodSeconds = was.deletionGracePeriodSeconds;
+    // A status writer may annotate (the deployment controller records revisions so), but labels,
+    // finalizers and owners are the main resource's to change, as in Kubernetes' status strategies.
     if (subresource === "status" || subresource === "finalize") {
       meta.labels = was.labels;
-      meta.annotations = was.annotations;
       meta.finalizers = was.finalizers;
       meta.ownerReferences = was.ownerReferences;
     }
