@@ -1,5 +1,5 @@
 import { allKinds, apiVersionOf, type KindInfo, KUBERNETES_VERSION, storagePrefix } from "@minik8s/api";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { bootstrap } from "./bootstrap.js";
@@ -57,8 +57,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     opts.store ??
     (await LevelStore.open(opts.dataDir!, { retainRevisions: opts.retainRevisions ?? 100_000 }));
 
-  const app = Fastify({
-    logger: opts.logger === false ? false : (opts.logger ?? { level: opts.logLevel ?? "info" }),
+  const app: FastifyInstance = Fastify({
+    // fastify 5 takes a ready pino instance as `loggerInstance`, and options as `logger`.
+    ...(opts.logger
+      ? { loggerInstance: opts.logger as FastifyBaseLogger }
+      : { logger: opts.logger === false ? false : { level: opts.logLevel ?? "info" } }),
     // One debug line per request comes from the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { Client, loadClientConfig } from "@minik8s/client";
 import {
-  profilesFromConfig,
   defaultSchedulerConfig,
   loadSchedulerConfig,
+  profilesFromConfig,
   type SchedulerConfig,
   startScheduler,
 } from "@minik8s/scheduler";
