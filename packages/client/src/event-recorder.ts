@@ -84,7 +84,12 @@ export class EventRecorder {
     const now = timestamp(this.clock.now());
     let entry = this.recorded.get(key);
     if (entry) this.recorded.delete(key); // re-inserted below: most recently used last
-    entry ??= { namespace: meta.namespace || "default", count: 0, firstTimestamp: now, chain: Promise.resolve() };
+    entry ??= {
+      namespace: meta.namespace || "default",
+      count: 0,
+      firstTimestamp: now,
+      chain: Promise.resolve(),
+    };
     this.recorded.set(key, entry);
     this.evictOldest();
     const current = entry;

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { podRequests } from "../framework/pod-requests.js";
+import { type NodeInfo, type Plugin, success, unschedulable } from "../framework/types.js";
+import {
+  DEFAULT_RESOURCES,
+  leastAllocated,
+  mostAllocated,
+  podRequestList,
+  requestedToCapacityRatio,
+  type Scorer,
+  scoreResources,
+} from "./resource-allocation.js";
+
+/**
+ * NodeResourcesFit. Filter: the pod's requests (see pod-requests.ts) must fit in allocatable minus
+ * what the node's pods already request, for cpu, memory, ephemeral-storage, every extended resource
+ * such as nvidia.com/gpu, and one slot of `pods`; never over-committed. Score: the configured
+ * strategy, LeastAllocated (spread, the default), MostAllocated (bin-pack) or
+ * RequestedToCapacityRatio, over weighted resources.
+ */
+export const NODE_RESOURCES_FIT = "NodeResourcesFit";
+const PRE_FILTER_KEY = "PreFilterNodeResourcesFit";
+const PRE_SCORE_KEY = "PreScoreNodeResourcesFit";
+
+export const ResourceSpecSchema = z.strictObject({
+  name: z.string().min(1),
+  weight: z.number().int().min(1).max(100).default(1),
+});
+
+const ShapePointSchema = z.strictObject({
+  utilization: z.number().int().min(0).max(100),
+  score: z.number().int().min(0).max(10),
+});
+
+export const NodeResourcesFitArgsSchema = z.strictObject({
+  apiVersion: z.string().optional(),
+  kind: z.literal("NodeResourcesFitArgs").optional(),
+  ignoredResources: z.array(z.string()).default([]),
+  ignoredResourceGroups: z.array(z.string()).default([]),
+  scoringStrategy: z
+    .strictObject({
+      type: z.enum(["LeastAllocated", "MostAllocated", "RequestedToCapacityRatio"]).default("LeastAllocated"),
+      resources: z.array(ResourceSpecSchema).min(1).optional(),
+      requestedToCapacityRatio: z
+        .strictObject({
+          shape: z
+            .array(ShapePointSchema)
+            .min(1)
+            .refine((s) => s.every((p, i) => i === 0 || p.utilization > s[i - 1]!.utilization), {
+              message: "utilization values must be sorted in increasing order",
+            }),
+        })
+        .optional(),
+    })
+    .refine((s) => s.type !== "RequestedToCapacityRatio" || s.requestedToCapacityRatio, {
+      message: "requestedToCapacityRatio.shape is required for type RequestedToCapacityRatio",
+      path: ["requestedToCapacityRatio"],
+    })
+    .default({ type: "LeastAllocated" }),
+});
+export type NodeResourcesFitArgs = z.input<typeof NodeResourcesFitArgsSchema>;
+
+// Resources NodeInfo tracks natively; every other name is a scalar (extended) resource.
+const ORDERED = ["cpu", "memory", "ephemeral-storage"];
+
+const isExtended = (name: string): boolean => name.includes("/") && !name.startsWith("kubernetes.io/");
+
+/** The reasons, in Kubernetes' order, why `request` does not fit on the node; empty when it fits. */
+export function insufficientResources(
+  request: Record<string, bigint>,
+  node: NodeInfo,
+  ignored: { resources?: ReadonlySet<string>; groups?: ReadonlySet<string> } = {},
+): string[] {
+  const reasons: string[] = [];
+  if (BigInt(node.pods.length) + 1n > (node.allocatable.pods ?? 0n)) reasons.push("Too many pods");
+  const free = (name: string) => (node.allocatable[name] ?? 0n) - (node.requested[name] ?? 0n);
+  for (const name of ORDERED) {
+    const want = request[name] ?? 0n;
+    if (want > 0n && want > free(name)) reasons.push(`Insufficient ${name}`);
+  }
+  const scalars = Object.keys(request)
+    .filter((n) => !ORDERED.includes(n) && n !== "pods")
+    .sort();
+  for (const name of scalars) {
+    const want = request[name] ?? 0n;
+    if (want === 0n) continue;
+    if (isExtended(name) && (ignored.resources?.has(name) || ignored.groups?.has(name.split("/")[0]!)))
+      continue;
+    if (want > free(name)) reasons.push(`Insufficient ${name}`);
+  }
+  return reasons;
+}
+
+export function nodeResourcesFit(rawArgs: unknown = {}): Plugin {
+  const args = NodeResourcesFitArgsSchema.parse(rawArgs);
+  const strategy = args.scoringStrategy;
+  const resources = strategy.resources ?? DEFAULT_RESOURCES;
+  let scorer: Scorer;
+  if (strategy.type === "MostAllocated") scorer = mostAllocated(resources);
+  else if (strategy.type === "RequestedToCapacityRatio")
+    scorer = requestedToCapacityRatio(resources, strategy.requestedToCapacityRatio?.shape ?? []);
+  else scorer = leastAllocated(resources);
+  const ignored = { resources: new Set(args.ignoredResources), groups: new Set(args.ignoredResourceGroups) };
+
+  return {
+    name: NODE_RESOURCES_FIT,
+    preFilter(state, pod) {
+      state.set(PRE_FILTER_KEY, podRequests(pod));
+      return success();
+    },
+    filter(state, pod, node) {
+      const request = (state.get(PRE_FILTER_KEY) as Record<string, bigint> | undefined) ?? podRequests(pod);
+      const reasons = insufficientResources(request, node, ignored);
+      return reasons.length > 0 ? unschedulable(...reasons) : success();
+    },
+    preScore(state, pod) {
+      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, false));
+      return success();
+    },
+    score(state, pod, node) {
+      const request =
+        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, false);
+      return scoreResources(node, resources, request, false, scorer);
+    },
+  };
+}
