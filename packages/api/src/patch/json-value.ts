@@ -21,20 +21,7 @@ export function put(target: JsonObject, key: string, value: JsonValue): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  }
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length &&
-      keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
-    );
-  }
-  return false;
-}
+export { deepEqual } from "../deep-equal.js";
 
 /** A deep copy, so that a result never shares structure with the inputs it was built from. */
 export function cloneJson<T extends JsonValue>(value: T): T {

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { deepEqual } from "../deep-equal.js";
 import {
   isConfigMapKey,
   isDNS1123Label,
@@ -9,7 +10,6 @@ import {
   nameIsDNSSubdomain,
 } from "../names.js";
 import type { Binding, ConfigMap, Endpoints, Event, Namespace, Node, Secret } from "../schemas/core.js";
-import { deepEqual } from "./deep-equal.js";
 import {
   duplicate,
   type FieldError,

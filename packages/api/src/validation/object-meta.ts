@@ -1,6 +1,6 @@
+import { deepEqual } from "../deep-equal.js";
 import { isDNS1123Label, isQualifiedName, isValidLabelValue } from "../names.js";
 import type { ObjectMeta, OwnerReference } from "../schemas/meta.js";
-import { deepEqual } from "./deep-equal.js";
 import { duplicate, type FieldError, forbidden, invalid, required, tooLong } from "./field-error.js";
 import { child, index } from "./field-path.js";
 import { IMMUTABLE, nonNegative } from "./numbers.js";

@@ -1,3 +1,4 @@
+import { deepEqual } from "../deep-equal.js";
 import {
   isDNS1123Label,
   isDNS1123Subdomain,
@@ -7,7 +8,6 @@ import {
 } from "../names.js";
 import type { Affinity, Pod, PodSpec, PodTemplateSpec, Toleration, Volume } from "../schemas/core.js";
 import { validateContainers } from "./container.js";
-import { deepEqual } from "./deep-equal.js";
 import { duplicate, type FieldError, forbidden, invalid, notSupported, required } from "./field-error.js";
 import { child, index } from "./field-path.js";
 import { inclusiveRange, NOT_POSITIVE } from "./numbers.js";

@@ -1,3 +1,4 @@
+import { qosClass } from "@minik8s/api";
 import type { DeleteOptions, Strategy } from "./strategy.js";
 
 interface PodLike {
@@ -5,7 +6,7 @@ interface PodLike {
   status?: { phase?: string };
 }
 interface ContainerLike {
-  resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 
 /** Pods start Pending, and are deleted gracefully: their kubelet must stop them first. */
@@ -23,21 +24,3 @@ export const podStrategy: Strategy = {
     return options.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   },
 };
-
-/** Guaranteed when every container has limits equal to requests for cpu and memory; BestEffort when none has any. */
-export function qosClass(containers: ContainerLike[]): "Guaranteed" | "Burstable" | "BestEffort" {
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const requests = c.resources?.requests ?? {};
-    const limits = c.resources?.limits ?? {};
-    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
-    for (const r of ["cpu", "memory"]) {
-      const limit = limits[r];
-      const request = requests[r] ?? limit;
-      if (limit === undefined || String(request) !== String(limit)) guaranteed = false;
-    }
-  }
-  if (!any) return "BestEffort";
-  return guaranteed ? "Guaranteed" : "Burstable";
-}

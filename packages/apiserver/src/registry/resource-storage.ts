@@ -1,6 +1,7 @@
 import {
   applyPatch,
   atomicMeta,
+  deepEqual,
   errors,
   type FieldSelector,
   type KindInfo,
@@ -19,7 +20,7 @@ import type { ApiObject, EventSource } from "../watch/watch-event.js";
 import { decodeBody, defaultAndValidate, type FieldValidation } from "./admit-object.js";
 import { bindPod } from "./binding.js";
 import { selectableFields } from "./field-sets.js";
-import { clone, deepEqual, generateName, newUid, nowRfc3339, specOf } from "./object-meta.js";
+import { clone, generateName, newUid, nowRfc3339, specOf } from "./object-meta.js";
 import { applyScale, toScale } from "./scale.js";
 import type { DeleteOptions, Strategy } from "./strategy.js";
 

@@ -1,3 +1,4 @@
+import { deepEqual } from "@minik8s/api/deep-equal";
 import { LabelSelectorError, labelSelectorFromObject } from "@minik8s/api/label-selector";
 import { kindForApiVersion } from "@minik8s/api/registry";
 import type { ReplicaSet, ReplicaSetStatus } from "@minik8s/api/schemas/apps";
@@ -14,7 +15,6 @@ import {
 } from "@minik8s/client";
 import { QueueController } from "../controller.js";
 import { claimObjects, controllerRef, controllerRefOf } from "../controller-ref.js";
-import { deepEqual } from "../deep-equal.js";
 import { Expectations } from "../expectations.js";
 import type { SharedInformers } from "../informers.js";
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable, podsToDelete } from "../pod-util.js";

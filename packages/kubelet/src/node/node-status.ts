@@ -1,6 +1,6 @@
 import { isConflict, type Node, type NodeCondition, type NodeStatus } from "@minik8s/api";
+import { deepEqual } from "@minik8s/api/deep-equal";
 import { type Client, type Clock, type Logger, realClock } from "@minik8s/client";
-import { deepEqual } from "../deep-equal.js";
 import { GPU_RESOURCE } from "../gpu/device-manager.js";
 import type { RuntimeVersion } from "../runtime/container-runtime.js";
 import { rfc3339 } from "../time.js";

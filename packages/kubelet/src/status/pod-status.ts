@@ -7,6 +7,8 @@ import type {
   PodPhase,
   PodStatus,
 } from "@minik8s/api";
+import { qosClass } from "@minik8s/api/pod-qos";
+
 import type { RuntimeContainer } from "../runtime/container-runtime.js";
 import { rfc3339 } from "../time.js";
 
@@ -201,21 +203,4 @@ function withTransitionTime(c: PodCondition, old: PodCondition[] | undefined, no
       ? before.lastTransitionTime
       : rfc3339(now);
   return { ...c, lastTransitionTime: at };
-}
-
-/** Guaranteed when every container's cpu and memory limits equal its requests; BestEffort when none asks. */
-export function qosClass(containers: Container[]): "Guaranteed" | "Burstable" | "BestEffort" {
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const requests = c.resources?.requests ?? {};
-    const limits = c.resources?.limits ?? {};
-    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
-    for (const r of ["cpu", "memory"]) {
-      const limit = limits[r];
-      if (limit === undefined || (requests[r] ?? limit) !== limit) guaranteed = false;
-    }
-  }
-  if (!any) return "BestEffort";
-  return guaranteed ? "Guaranteed" : "Burstable";
 }

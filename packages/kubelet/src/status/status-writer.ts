@@ -6,8 +6,8 @@ import {
   type Pod,
   type PodStatus,
 } from "@minik8s/api";
+import { deepEqual } from "@minik8s/api/deep-equal";
 import type { Client, Logger } from "@minik8s/client";
-import { deepEqual } from "../deep-equal.js";
 
 export const PODS = kindForApiVersion("v1", "Pod") as KindInfo;
 

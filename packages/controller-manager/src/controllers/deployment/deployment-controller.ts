@@ -1,3 +1,4 @@
+import { deepEqual } from "@minik8s/api/deep-equal";
 import { LabelSelectorError, labelSelectorFromObject } from "@minik8s/api/label-selector";
 import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Deployment, ReplicaSet } from "@minik8s/api/schemas/apps";
@@ -13,7 +14,6 @@ import {
 } from "@minik8s/client";
 import { QueueController } from "../../controller.js";
 import { claimObjects, controllerRefOf } from "../../controller-ref.js";
-import { deepEqual } from "../../deep-equal.js";
 import type { SharedInformers } from "../../informers.js";
 import { isPodActive } from "../../pod-util.js";
 import { type DeploymentContext, writeStatus } from "./context.js";

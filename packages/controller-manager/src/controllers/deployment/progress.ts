@@ -1,5 +1,5 @@
+import { deepEqual } from "@minik8s/api/deep-equal";
 import type { DeploymentStatus, ReplicaSet } from "@minik8s/api/schemas/apps";
-import { deepEqual } from "../../deep-equal.js";
 import { type DeploymentContext, keyOf, writeStatus } from "./context.js";
 import { calculateStatus } from "./sync.js";
 import {

@@ -1,8 +1,8 @@
+import { deepEqual } from "@minik8s/api/deep-equal";
 import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "@minik8s/api/schemas/apps";
 import { isAlreadyExists, isNotFound } from "@minik8s/api/status-error";
 import { controllerRef, controllerRefOf } from "../../controller-ref.js";
-import { deepEqual } from "../../deep-equal.js";
 import { type DeploymentContext, keyOf, writeStatus } from "./context.js";
 import { computeHash } from "./hash.js";
 import { findNewReplicaSet, setNewReplicaSetAnnotations } from "./rollback.js";

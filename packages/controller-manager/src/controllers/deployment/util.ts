@@ -1,3 +1,4 @@
+import { deepEqual } from "@minik8s/api/deep-equal";
 import type {
   Deployment,
   DeploymentCondition,
@@ -5,7 +6,6 @@ import type {
   ReplicaSet,
 } from "@minik8s/api/schemas/apps";
 import type { PodTemplateSpec } from "@minik8s/api/schemas/core";
-import { deepEqual } from "../../deep-equal.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
