@@ -14,5 +14,6 @@ export { Quantity, type ResourceList } from "./quantity.js";
 export * from "./registry.js";
 export * from "./schemas/index.js";
 export * from "./status-error.js";
+export * from "./time.js";
 export * from "./validation/index.js";
 export * from "./version.js";

@@ -52,7 +52,7 @@ export {
   useContext,
   writeKubeConfig,
 } from "./kubeconfig.js";
-export { type LeaderElectionOptions, LeaderElector, microTime } from "./leader-election.js";
+export { type LeaderElectionOptions, LeaderElector } from "./leader-election.js";
 export { type Logger, silentLogger } from "./logger.js";
 export {
   BucketRateLimiter,

@@ -1,5 +1,6 @@
 import type { Lease, LeaseSpec } from "@minik8s/api/schemas/coordination";
 import { isAlreadyExists, isConflict, isNotFound } from "@minik8s/api/status-error";
+import { microTime } from "@minik8s/api/time";
 import { type Clock, realClock, sleep } from "./clock.js";
 import type { ResourceRef } from "./kube-object.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -36,11 +37,6 @@ export interface LeaderElectionOptions {
   releaseOnStop?: boolean;
   clock?: Clock;
   logger?: Logger;
-}
-
-/** A Lease time: RFC 3339 with microseconds, as metav1.MicroTime. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, "000Z");
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Lease } from "@minik8s/api";
+import { microTime } from "@minik8s/api/time";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../src/clock.js";
-import { LeaderElector, microTime } from "../src/leader-election.js";
+import { LeaderElector } from "../src/leader-election.js";
 import { Client } from "../src/rest-client.js";
 import { type FakeApiServer, startFakeApiServer } from "./fake-apiserver.js";
 import { until } from "./until.js";

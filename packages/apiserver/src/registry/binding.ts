@@ -1,6 +1,5 @@
-import { errors } from "@minik8s/api";
+import { errors, rfc3339 } from "@minik8s/api";
 import type { ApiObject } from "../watch/watch-event.js";
-import { nowRfc3339 } from "./object-meta.js";
 
 interface BindingBody {
   metadata?: { name?: string; namespace?: string; uid?: string };
@@ -49,7 +48,7 @@ export function bindPod(pod: ApiObject, body: unknown): ApiObject {
     );
   }
   const conditions = (current.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
-  conditions.push({ type: "PodScheduled", status: "True", lastTransitionTime: nowRfc3339() });
+  conditions.push({ type: "PodScheduled", status: "True", lastTransitionTime: rfc3339() });
   return {
     ...pod,
     spec: { ...(pod.spec as object), nodeName: node },

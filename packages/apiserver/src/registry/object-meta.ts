@@ -1,11 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ApiObject } from "../watch/watch-event.js";
 
-/** Kubernetes times are RFC 3339 in UTC with whole seconds: `2026-11-27T09:40:00Z`. */
-export function nowRfc3339(at: Date = new Date()): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 // The alphabet of apimachinery's rand.String: no vowels (no words), no 0/1/3 (no look-alikes).
 const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 

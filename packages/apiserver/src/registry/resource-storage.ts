@@ -9,6 +9,7 @@ import {
   type PatchError,
   type PatchType,
   patchMetaFor,
+  rfc3339,
   StatusError,
   storageKey,
   storagePrefix,
@@ -20,7 +21,7 @@ import type { ApiObject, EventSource } from "../watch/watch-event.js";
 import { decodeBody, defaultAndValidate, type FieldValidation } from "./admit-object.js";
 import { bindPod } from "./binding.js";
 import { selectableFields } from "./field-sets.js";
-import { clone, generateName, newUid, nowRfc3339, specOf } from "./object-meta.js";
+import { clone, generateName, newUid, specOf } from "./object-meta.js";
 import { applyScale, toScale } from "./scale.js";
 import type { DeleteOptions, Strategy } from "./strategy.js";
 
@@ -240,7 +241,7 @@ export class ResourceStorage {
     const generate = !meta.name && typeof meta.generateName === "string" && meta.generateName !== "";
     if (generate) meta.name = generateName(meta.generateName as string);
     meta.uid = newUid();
-    meta.creationTimestamp = nowRfc3339();
+    meta.creationTimestamp = rfc3339();
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -344,7 +345,7 @@ export class ResourceStorage {
       manager,
       operation: "Apply",
       apiVersion: applied.object.apiVersion,
-      time: nowRfc3339(),
+      time: rfc3339(),
       fieldsType: "FieldsV1",
       fieldsV1: {},
     };
@@ -562,7 +563,7 @@ export class ResourceStorage {
         ) {
           return current;
         }
-        nextMeta.deletionTimestamp = nowRfc3339(new Date(Date.now() + grace * 1000));
+        nextMeta.deletionTimestamp = rfc3339(new Date(Date.now() + grace * 1000));
         nextMeta.deletionGracePeriodSeconds = grace;
         if (!alreadyDeleting) this.strategy.prepareForDeletion?.(next);
         const written = await this.store.update(key, stripVersion(next) as StoredValue, {

@@ -223,9 +223,10 @@ export function describePodTemplate(w: PrefixWriter, template: Json): void {
     w.write(1, "<unset>");
     return;
   }
-  printLabels(w, "Labels", template.metadata?.labels, "  ");
+  // kubectl titles these "  Labels", so continuation lines start at a bare tab (seen raw in rollout history).
+  printLabels(w, "  Labels", template.metadata?.labels);
   if (Object.keys(template.metadata?.annotations ?? {}).length > 0) {
-    printAnnotations(w, "Annotations", template.metadata.annotations, "  ");
+    printAnnotations(w, "  Annotations", template.metadata.annotations);
   }
   const spec = template.spec ?? {};
   if (spec.serviceAccountName) w.write(1, `Service Account:\t${spec.serviceAccountName}\n`);

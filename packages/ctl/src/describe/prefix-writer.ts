@@ -17,6 +17,11 @@ export class PrefixWriter {
     this.current = "";
   }
 
+  /** The text with its tabs as written, as kubectl's printTemplate leaves it (no tabwriter). */
+  raw(): string {
+    return [...this.segments, this.current].join("");
+  }
+
   toString(): string {
     return [...this.segments, this.current].map((s) => goTabwriter(s, 0, 2)).join("");
   }

@@ -1,5 +1,6 @@
 import { isConflict, isNotFound, type KindInfo, kindForApiVersion, type Lease } from "@minik8s/api";
-import { type Client, type Clock, type Logger, microTime, realClock } from "@minik8s/client";
+import { microTime } from "@minik8s/api/time";
+import { type Client, type Clock, type Logger, realClock } from "@minik8s/client";
 
 export const LEASES = kindForApiVersion("coordination.k8s.io/v1", "Lease") as KindInfo;
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";

@@ -1,9 +1,9 @@
 import { isConflict, type Node, type NodeCondition, type NodeStatus } from "@minik8s/api";
 import { deepEqual } from "@minik8s/api/deep-equal";
+import { rfc3339 } from "@minik8s/api/time";
 import { type Client, type Clock, type Logger, realClock } from "@minik8s/client";
 import { GPU_RESOURCE } from "../gpu/device-manager.js";
 import type { RuntimeVersion } from "../runtime/container-runtime.js";
-import { rfc3339 } from "../time.js";
 import { type MachineInfo, nodeAddresses } from "./machine-info.js";
 import { NODES } from "./node-registration.js";
 

@@ -8,9 +8,8 @@ import type {
   PodStatus,
 } from "@minik8s/api";
 import { qosClass } from "@minik8s/api/pod-qos";
-
+import { rfc3339 } from "@minik8s/api/time";
 import type { RuntimeContainer } from "../runtime/container-runtime.js";
-import { rfc3339 } from "../time.js";
 
 /** Why a container is not running yet: ContainerCreating, CrashLoopBackOff, ErrImagePull ... */
 export interface Waiting {

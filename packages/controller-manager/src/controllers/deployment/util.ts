@@ -6,6 +6,7 @@ import type {
   ReplicaSet,
 } from "@minik8s/api/schemas/apps";
 import type { PodTemplateSpec } from "@minik8s/api/schemas/core";
+import { rfc3339 } from "@minik8s/api/time";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
@@ -231,10 +232,6 @@ export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: num
 }
 
 // ---- conditions ---------------------------------------------------------------------------------
-
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
-}
 
 export function newCondition(
   type: string,
