@@ -1,6 +1,7 @@
 import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Event } from "@minik8s/api/schemas/core";
 import { isNotFound } from "@minik8s/api/status-error";
+import { rfc3339 } from "@minik8s/api/time";
 import { type Clock, realClock } from "./clock.js";
 import type { KubeObject } from "./kube-object.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -81,7 +82,7 @@ export class EventRecorder {
       reason,
       message,
     ]);
-    const now = timestamp(this.clock.now());
+    const now = rfc3339(this.clock.now());
     let entry = this.recorded.get(key);
     if (entry) this.recorded.delete(key); // re-inserted below: most recently used last
     entry ??= {
@@ -187,9 +188,4 @@ export class EventRecorder {
       this.recorded.delete(oldest.value);
     }
   }
-}
-
-/** RFC 3339 to the second, as metav1.Time. */
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 }

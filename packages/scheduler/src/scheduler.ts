@@ -1,5 +1,6 @@
 import type { Node, Pod, PodCondition } from "@minik8s/api";
 import { isConflict, isNotFound, kindForApiVersion } from "@minik8s/api";
+import { rfc3339 } from "@minik8s/api/time";
 import {
   type Client,
   type Clock,
@@ -301,7 +302,7 @@ export class Scheduler {
     const current = this.pods.get(objectKey(pod)) ?? pod;
     const existing = current.status?.conditions?.find((c) => c.type === "PodScheduled");
     if (existing?.status === "False" && existing.reason === reason && existing.message === message) return;
-    const now = new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, "Z");
+    const now = rfc3339(this.clock.now());
     const condition: PodCondition = {
       type: "PodScheduled",
       status: "False",

@@ -4,6 +4,7 @@ import { kindForApiVersion } from "@minik8s/api/registry";
 import type { ReplicaSet, ReplicaSetStatus } from "@minik8s/api/schemas/apps";
 import type { Pod } from "@minik8s/api/schemas/core";
 import { isForbidden, isNotFound } from "@minik8s/api/status-error";
+import { rfc3339 } from "@minik8s/api/time";
 import {
   type Client,
   type Clock,
@@ -210,8 +211,7 @@ export class ReplicaSetController extends QueueController {
         status: "True",
         reason: diff < 0 ? "FailedCreate" : "FailedDelete",
         message: (manageError as Error).message ?? String(manageError),
-        lastTransitionTime:
-          failure?.lastTransitionTime ?? new Date(now).toISOString().replace(/\.\d+Z$/, "Z"),
+        lastTransitionTime: failure?.lastTransitionTime ?? rfc3339(now),
       });
     }
     if (conditions.length > 0) status.conditions = conditions;

@@ -82,8 +82,10 @@ interface ScorePlugin {
   weight: number;
 }
 
-const SKIP_FILTER = "framework/skipFilter";
-const SKIP_SCORE = "framework/skipScore";
+// The plugins left after PreFilter/PreScore skips, resolved once per cycle so the per-node loops
+// run a plain array instead of a Set lookup per plugin per node (kube-scheduler's skipFilterPlugins).
+const ACTIVE_FILTERS = "framework/activeFilters";
+const ACTIVE_SCORERS = "framework/activeScorers";
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
 const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 
@@ -237,7 +239,6 @@ export class Framework {
 
   runPreFilter(state: CycleState, pod: Pod, snapshot: Snapshot): Status {
     const skipped = new Set<string>();
-    state.set(SKIP_FILTER, skipped);
     for (const p of this.preFilters) {
       let s: Status;
       try {
@@ -248,28 +249,21 @@ export class Framework {
       if (s.code === "Skip") skipped.add(p.name);
       else if (s.code !== "Success") return withStatusPlugin(s, p.name);
     }
+    state.set(
+      ACTIVE_FILTERS,
+      skipped.size === 0 ? this.filters : this.filters.filter((p) => !skipped.has(p.name)),
+    );
     return success();
   }
 
   /** The first failing filter's status, with its plugin name; Success when every filter passes. */
   runFilter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const skipped = state.get(SKIP_FILTER) as Set<string> | undefined;
-    for (const p of this.filters) {
-      if (skipped?.has(p.name)) continue;
-      let s: Status;
-      try {
-        s = p.filter!(state, pod, nodeInfo);
-      } catch (err) {
-        return caught(p.name, "Filter", err);
-      }
-      if (s.code !== "Success" && s.code !== "Skip") return withStatusPlugin(s, p.name);
-    }
-    return success();
+    const filters = (state.get(ACTIVE_FILTERS) as Plugin[] | undefined) ?? this.filters;
+    return filterNode(filters, state, pod, nodeInfo);
   }
 
   runPreScore(state: CycleState, pod: Pod, nodes: NodeInfo[], snapshot: Snapshot): Status {
     const skipped = new Set<string>();
-    state.set(SKIP_SCORE, skipped);
     for (const p of this.preScores) {
       let s: Status;
       try {
@@ -280,6 +274,10 @@ export class Framework {
       if (s.code === "Skip") skipped.add(p.name);
       else if (s.code !== "Success") return withStatusPlugin(s, p.name);
     }
+    state.set(
+      ACTIVE_SCORERS,
+      skipped.size === 0 ? this.scorers : this.scorers.filter((s) => !skipped.has(s.plugin.name)),
+    );
     return success();
   }
 
@@ -306,12 +304,15 @@ export class Framework {
       return { feasible: [], diagnosis, preFilterStatus: pre, state };
     }
     const feasible: NodeInfo[] = [];
+    const filters = (state.get(ACTIVE_FILTERS) as Plugin[] | undefined) ?? this.filters;
     const want = this.numFeasibleNodesToFind(all.length);
     const start = all.length === 0 ? 0 : this.nextStartNodeIndex % all.length;
     let processed = 0;
     for (; processed < all.length && feasible.length < want; processed++) {
-      const info = all[(start + processed) % all.length]!;
-      const s = this.runFilter(state, pod, info);
+      let i = start + processed;
+      if (i >= all.length) i -= all.length;
+      const info = all[i]!;
+      const s = filterNode(filters, state, pod, info);
       if (s.code === "Success") feasible.push(info);
       else if (s.code === "Error") return { feasible: [], diagnosis, error: s, state };
       else diagnosis.set(info.node.metadata.name ?? "", s);
@@ -322,27 +323,40 @@ export class Framework {
 
   /**
    * PreScore, Score, NormalizeScore, then each plugin's score times its weight (Kubernetes applies
-   * weights after normalizing). Throws on a plugin error.
+   * weights after normalizing). Throws on a plugin error. Only the feasible nodes are scored, into
+   * one plain array per plugin (kube-scheduler's NodeScoreList); a name-keyed Map is built only for
+   * a plugin that normalizes, since that is the NormalizeScore contract.
    */
   scoreNodes(pod: Pod, feasible: NodeInfo[], snapshot: Snapshot, state: CycleState = new Map()): NodeScore[] {
-    const result = feasible.map((n) => ({
-      node: n.node.metadata.name ?? "",
-      total: 0,
-      perPlugin: {} as Record<string, number>,
-    }));
+    const n = feasible.length;
+    const names: string[] = new Array(n);
+    for (let i = 0; i < n; i++) names[i] = feasible[i]!.node.metadata.name ?? "";
     const pre = this.runPreScore(state, pod, feasible, snapshot);
     if (pre.code !== "Success") throw new Error(`PreScore ${pre.plugin}: ${statusMessage(pre)}`);
-    const skipped = state.get(SKIP_SCORE) as Set<string>;
-    for (const { plugin, weight } of this.scorers) {
-      if (skipped.has(plugin.name)) continue;
-      const raw = new Map<string, number>();
-      for (const n of feasible) raw.set(n.node.metadata.name ?? "", plugin.score!(state, pod, n));
-      plugin.normalizeScore?.(state, pod, raw);
-      for (const r of result) {
-        const s = Math.min(MAX_NODE_SCORE, Math.max(0, Math.trunc(raw.get(r.node) ?? 0)));
-        r.perPlugin[plugin.name] = s * weight;
-        r.total += s * weight;
+    const scorers = state.get(ACTIVE_SCORERS) as ScorePlugin[];
+    const weighted: number[][] = [];
+    const totals: number[] = new Array(n).fill(0);
+    for (const { plugin, weight } of scorers) {
+      const raw: number[] = new Array(n);
+      for (let i = 0; i < n; i++) raw[i] = plugin.score!(state, pod, feasible[i]!);
+      if (plugin.normalizeScore) {
+        const byName = new Map<string, number>();
+        for (let i = 0; i < n; i++) byName.set(names[i]!, raw[i]!);
+        plugin.normalizeScore(state, pod, byName);
+        for (let i = 0; i < n; i++) raw[i] = byName.get(names[i]!) ?? 0;
       }
+      for (let i = 0; i < n; i++) {
+        const s = Math.min(MAX_NODE_SCORE, Math.max(0, Math.trunc(raw[i]!))) * weight;
+        raw[i] = s;
+        totals[i] = totals[i]! + s;
+      }
+      weighted.push(raw);
+    }
+    const result: NodeScore[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const perPlugin: Record<string, number> = {};
+      for (let j = 0; j < scorers.length; j++) perPlugin[scorers[j]!.plugin.name] = weighted[j]![i]!;
+      result[i] = { node: names[i]!, total: totals[i]!, perPlugin };
     }
     return result;
   }
@@ -421,6 +435,21 @@ export class Framework {
     const scores = this.scoreNodes(pod, found.feasible, snapshot, found.state);
     return { ...found, scores, node: this.selectHost(scores) };
   }
+}
+
+/** Filters one node: the first plugin that says no decides. */
+function filterNode(filters: readonly Plugin[], state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+  for (let i = 0; i < filters.length; i++) {
+    const p = filters[i]!;
+    let s: Status;
+    try {
+      s = p.filter!(state, pod, nodeInfo);
+    } catch (err) {
+      return caught(p.name, "Filter", err);
+    }
+    if (s.code !== "Success" && s.code !== "Skip") return withStatusPlugin(s, p.name);
+  }
+  return success();
 }
 
 function unionInOrder(first: Plugin[], more: Plugin[]): Plugin[] {

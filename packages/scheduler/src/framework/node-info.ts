@@ -86,24 +86,55 @@ export function setNode(info: NodeInfo, node: Node): void {
   info.images = nodeImages(node);
 }
 
+/** What a pod adds to a NodeInfo, in scheduler units. */
+interface PodUsage {
+  requests: Record<string, bigint>;
+  nonZero: Record<string, bigint>;
+  ports: string[];
+}
+
+/**
+ * Each pod object's usage, worked out when it is first added (as kube-scheduler's PodInfo): the
+ * removal of that same object, and its confirmation by the informer right after it was assumed,
+ * then parse no quantities again. Pod objects are never changed in place (updates replace them).
+ */
+const usageOf = new WeakMap<Pod, PodUsage>();
+
+function podUsage(pod: Pod): PodUsage {
+  let u = usageOf.get(pod);
+  if (!u) {
+    u = {
+      requests: podRequests(pod),
+      nonZero: podRequests(pod, { nonZero: true }),
+      ports: podHostPorts(pod).map(portKey),
+    };
+    usageOf.set(pod, u);
+  }
+  return u;
+}
+
 export function addPod(info: NodeInfo, pod: Pod): void {
   info.pods.push(pod);
-  add(info.requested, podRequests(pod), 1n);
+  const u = podUsage(pod);
+  add(info.requested, u.requests, 1n);
   info.nonZeroRequested ??= {};
-  add(info.nonZeroRequested, podRequests(pod, { nonZero: true }), 1n);
-  for (const p of podHostPorts(pod)) info.usedPorts.add(portKey(p));
+  add(info.nonZeroRequested, u.nonZero, 1n);
+  for (const key of u.ports) info.usedPorts.add(key);
 }
 
 /** Removes the pod with the same uid (or namespace/name); false when it was not there. */
 export function removePod(info: NodeInfo, pod: Pod): boolean {
-  const i = info.pods.findIndex((p) => podId(p) === podId(pod));
+  const id = podId(pod);
+  const i = info.pods.findIndex((p) => podId(p) === id);
   if (i < 0) return false;
   const [gone] = info.pods.splice(i, 1);
-  add(info.requested, podRequests(gone!), -1n);
+  const u = podUsage(gone!);
+  add(info.requested, u.requests, -1n);
   info.nonZeroRequested ??= {};
-  add(info.nonZeroRequested, podRequests(gone!, { nonZero: true }), -1n);
-  // Two pods never share a host port on one node, so the remaining pods' ports are exactly the set.
-  info.usedPorts = new Set(info.pods.flatMap((p) => podHostPorts(p).map(portKey)));
+  add(info.nonZeroRequested, u.nonZero, -1n);
+  // Two pods never share a host port on one node, so the remaining pods' ports are exactly the set
+  // (unchanged when the pod had none).
+  if (u.ports.length > 0) info.usedPorts = new Set(info.pods.flatMap((p) => podUsage(p).ports));
   return true;
 }
 

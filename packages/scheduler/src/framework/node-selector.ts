@@ -66,13 +66,31 @@ export function nodeSelectorTermsMatch(terms: readonly NodeSelectorTerm[], node:
   return terms.some((t) => termMatches(t, node) === true);
 }
 
+/** The pod's hard node constraints, read off the pod once (PreFilter) for the per-node check. */
+export interface RequiredNodeConstraints {
+  /** spec.nodeSelector as [label, value] pairs. */
+  selector: [string, string][];
+  /** Required node affinity, when the pod has it. */
+  required?: { nodeSelectorTerms: readonly NodeSelectorTerm[] };
+}
+
+export function requiredNodeConstraints(pod: Pod): RequiredNodeConstraints {
+  return {
+    selector: Object.entries(pod.spec.nodeSelector ?? {}),
+    required: pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
+  };
+}
+
+/** spec.nodeSelector and required node affinity, both must hold. */
+export function nodeMatchesRequired(c: RequiredNodeConstraints, node: Node): boolean {
+  if (c.selector.length > 0) {
+    const labels = node.metadata.labels ?? {};
+    for (const [k, v] of c.selector) if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
+  }
+  return c.required ? nodeSelectorTermsMatch(c.required.nodeSelectorTerms, node) : true;
+}
+
 /** The pod's hard node constraints: spec.nodeSelector and required node affinity, both must hold. */
 export function podMatchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
-    if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
-  }
-  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required) return nodeSelectorTermsMatch(required.nodeSelectorTerms, node);
-  return true;
+  return nodeMatchesRequired(requiredNodeConstraints(pod), node);
 }

@@ -77,3 +77,25 @@ export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Record<stri
   for (const [name, q] of total) out[name] = toSchedulerUnits(name, q);
   return out;
 }
+
+const CYCLE_REQUESTS = "framework/podRequests";
+const CYCLE_NON_ZERO_REQUESTS = "framework/podNonZeroRequests";
+
+/**
+ * `podRequests` once per scheduling cycle: NodeResourcesFit, BalancedAllocation and GPUBinPacking
+ * all need the pod's requests, and parsing quantities is the costly part. Kept in CycleState as
+ * kube-scheduler keeps its preFilterState; callers only read the record.
+ */
+export function cycleRequests(
+  state: Map<string, unknown>,
+  pod: Pod,
+  opts: PodRequestOptions = {},
+): Readonly<Record<string, bigint>> {
+  const key = opts.nonZero ? CYCLE_NON_ZERO_REQUESTS : CYCLE_REQUESTS;
+  let req = state.get(key) as Record<string, bigint> | undefined;
+  if (!req) {
+    req = podRequests(pod, opts);
+    state.set(key, req);
+  }
+  return req;
+}

@@ -18,7 +18,9 @@ export interface Status {
   plugin?: string;
 }
 
-export const success = (): Status => ({ code: "Success", reasons: [] });
+// One shared, frozen Success: Filter and Score run per node, and a fresh object per call is pure GC.
+const SUCCESS: Status = Object.freeze({ code: "Success", reasons: Object.freeze([]) as unknown as string[] });
+export const success = (): Status => SUCCESS;
 export const unschedulable = (...reasons: string[]): Status => ({ code: "Unschedulable", reasons });
 export const unresolvable = (...reasons: string[]): Status => ({
   code: "UnschedulableAndUnresolvable",

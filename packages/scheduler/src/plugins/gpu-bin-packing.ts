@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { podRequests } from "../framework/pod-requests.js";
+import { cycleRequests } from "../framework/pod-requests.js";
 import { MAX_NODE_SCORE, type Plugin, success } from "../framework/types.js";
 
 /**
@@ -35,11 +35,12 @@ export function gpuBinPacking(rawArgs: unknown = {}): Plugin {
   return {
     name: GPU_BIN_PACKING,
     preScore(state, pod) {
-      state.set(PRE_SCORE_KEY, podRequests(pod)[resource] ?? 0n);
+      state.set(PRE_SCORE_KEY, cycleRequests(state, pod)[resource] ?? 0n);
       return success();
     },
     score(state, pod, node) {
-      const want = (state.get(PRE_SCORE_KEY) as bigint | undefined) ?? podRequests(pod)[resource] ?? 0n;
+      const want =
+        (state.get(PRE_SCORE_KEY) as bigint | undefined) ?? cycleRequests(state, pod)[resource] ?? 0n;
       const alloc = node.allocatable[resource] ?? 0n;
       if (want === 0n) {
         if (!args.avoidGPUNodesForNonGPUPods) return 0;

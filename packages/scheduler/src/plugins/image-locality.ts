@@ -5,6 +5,9 @@ import { MAX_NODE_SCORE, type NodeInfo, type Plugin, success } from "../framewor
  * ImageLocality prefers nodes that already have the pod's images, by their size, so pulls are
  * avoided. An image's size counts in proportion to how many nodes hold it (an image on every node
  * says nothing about this one); the sum is clamped to 23 MiB..1000 MiB per container and scaled.
+ *
+ * As kube-scheduler, the per-image work happens once per pod in PreScore (the pod's images,
+ * normalized, each with its spread-scaled size); Score then only looks the images up on the node.
  */
 export const IMAGE_LOCALITY = "ImageLocality";
 const PRE_SCORE_KEY = "PreScoreImageLocality";
@@ -18,51 +21,59 @@ export function normalizedImageName(name: string): string {
   return name.lastIndexOf(":") <= name.lastIndexOf("/") ? `${name}:latest` : name;
 }
 
-/** image name → size and how many nodes have it, over the whole cluster. */
-type ImageStates = Map<string, { size: number; numNodes: number }>;
-
-function imageStates(nodes: readonly NodeInfo[]): ImageStates {
-  const out: ImageStates = new Map();
-  for (const info of nodes) {
-    const seen = new Set<string>();
-    for (const img of info.node.status?.images ?? []) {
-      for (const name of img.names ?? []) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const st = out.get(name) ?? { size: img.sizeBytes ?? 0, numNodes: 0 };
-        st.numNodes++;
-        out.set(name, st);
-      }
-    }
-  }
-  return out;
+interface PreScoreState {
+  /** The pod's images present on some node (repeats kept: each container counts). */
+  names: string[];
+  /** Per entry of `names`: its size scaled by the share of nodes that have it. */
+  scaled: number[];
+  /** The score's upper clamp: 1000 MiB per container. */
+  max: number;
 }
 
 const podImages = (pod: Pod): string[] =>
   [...(pod.spec.initContainers ?? []), ...pod.spec.containers].flatMap((c) => (c.image ? [c.image] : []));
 
+/** The size the first node listing the image reports (what a cluster-wide image table would hold). */
+function imageSize(info: NodeInfo, name: string): number {
+  for (const img of info.node.status?.images ?? []) if (img.names?.includes(name)) return img.sizeBytes ?? 0;
+  return 0;
+}
+
+function preScoreState(pod: Pod, all: readonly NodeInfo[]): PreScoreState {
+  const containers = (pod.spec.initContainers ?? []).length + pod.spec.containers.length;
+  const s: PreScoreState = { names: [], scaled: [], max: MAX_CONTAINER_THRESHOLD * containers };
+  for (const image of podImages(pod)) {
+    const name = normalizedImageName(image);
+    let size = 0;
+    let numNodes = 0;
+    for (const info of all) {
+      if (!info.images.has(name)) continue;
+      if (numNodes === 0) size = imageSize(info, name);
+      numNodes++;
+    }
+    if (numNodes === 0) continue;
+    s.names.push(name);
+    s.scaled.push(Math.trunc(size * (numNodes / all.length)));
+  }
+  return s;
+}
+
 export function imageLocality(): Plugin {
   return {
     name: IMAGE_LOCALITY,
-    preScore(state, _pod, _nodes, snapshot) {
+    preScore(state, pod, _nodes, snapshot) {
       const all = snapshot.nodes();
-      state.set(PRE_SCORE_KEY, { states: imageStates(all), total: all.length });
+      state.set(PRE_SCORE_KEY, all.length === 0 ? undefined : preScoreState(pod, all));
       return success();
     },
-    score(state, pod, node) {
-      const s = state.get(PRE_SCORE_KEY) as { states: ImageStates; total: number } | undefined;
-      if (!s || s.total === 0) return 0;
+    score(state, _pod, node) {
+      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      // No image of the pod on any node: every node scores the minimum, 0.
+      if (!s || s.names.length === 0) return 0;
       let sum = 0;
-      const containers = (pod.spec.initContainers ?? []).length + pod.spec.containers.length;
-      for (const image of podImages(pod)) {
-        const name = normalizedImageName(image);
-        const st = s.states.get(name);
-        if (!st || !node.images.has(name)) continue;
-        sum += Math.trunc(st.size * (st.numNodes / s.total));
-      }
-      const max = MAX_CONTAINER_THRESHOLD * containers;
-      const clamped = Math.min(Math.max(sum, MIN_THRESHOLD), max);
-      return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+      for (let i = 0; i < s.names.length; i++) if (node.images.has(s.names[i]!)) sum += s.scaled[i]!;
+      const clamped = Math.min(Math.max(sum, MIN_THRESHOLD), s.max);
+      return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (s.max - MIN_THRESHOLD));
     },
   };
 }

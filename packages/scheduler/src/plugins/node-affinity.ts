@@ -2,9 +2,11 @@ import type { Node, NodeSelectorTerm, Pod } from "@minik8s/api";
 import { NodeAffinity as NodeAffinitySchema } from "@minik8s/api";
 import { z } from "zod";
 import {
+  nodeMatchesRequired,
   nodeSelectorTermMatches,
   nodeSelectorTermsMatch,
-  podMatchesNodeSelectorAndAffinity,
+  type RequiredNodeConstraints,
+  requiredNodeConstraints,
 } from "../framework/node-selector.js";
 import { defaultNormalizeScore } from "../framework/normalize.js";
 import { type Plugin, skip, success, unresolvable } from "../framework/types.js";
@@ -18,6 +20,7 @@ import { type Plugin, skip, success, unresolvable } from "../framework/types.js"
 export const NODE_AFFINITY = "NodeAffinity";
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
+const PRE_FILTER_KEY = "PreFilterNodeAffinity";
 const PRE_SCORE_KEY = "PreScoreNodeAffinity";
 
 export const NodeAffinityArgsSchema = z.strictObject({
@@ -44,14 +47,18 @@ export function nodeAffinity(rawArgs: unknown = {}): Plugin {
 
   return {
     name: NODE_AFFINITY,
-    preFilter(_state, pod) {
+    preFilter(state, pod) {
       const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
       if (!required && !addedRequired && !pod.spec.nodeSelector) return skip();
+      // The pod's side is read once per pod, not per node (kube-scheduler's preFilterState).
+      state.set(PRE_FILTER_KEY, requiredNodeConstraints(pod));
       return success();
     },
-    filter(_state, pod, node) {
+    filter(state, pod, node) {
       if (!enforced(node.node)) return unresolvable(ERR_REASON_ENFORCED);
-      if (!podMatchesNodeSelectorAndAffinity(pod, node.node)) return unresolvable(ERR_REASON_POD);
+      const required =
+        (state.get(PRE_FILTER_KEY) as RequiredNodeConstraints | undefined) ?? requiredNodeConstraints(pod);
+      if (!nodeMatchesRequired(required, node.node)) return unresolvable(ERR_REASON_POD);
       return success();
     },
     preScore(state, pod) {

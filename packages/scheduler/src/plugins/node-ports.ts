@@ -26,10 +26,13 @@ export function nodePorts(): Plugin {
       return success();
     },
     filter(state, pod, node) {
+      if (node.usedPorts.size === 0) return success(); // nothing in use: nothing to conflict with
       const wanted = (state.get(PRE_FILTER_KEY) as HostPort[] | undefined) ?? podHostPorts(pod);
-      const used = [...node.usedPorts].map(parsePortKey);
-      const conflict = wanted.some((w) => used.some((u) => portsConflict(w, u)));
-      return conflict ? unschedulable(ERR_REASON_NODE_PORTS) : success();
+      for (const key of node.usedPorts) {
+        const used = parsePortKey(key);
+        if (wanted.some((w) => portsConflict(w, used))) return unschedulable(ERR_REASON_NODE_PORTS);
+      }
+      return success();
     },
   };
 }

@@ -22,12 +22,12 @@ export function nodeResourcesBalancedAllocation(rawArgs: unknown = {}): Plugin {
   return {
     name: NODE_RESOURCES_BALANCED_ALLOCATION,
     preScore(state, pod) {
-      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, true));
+      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, true, state));
       return success();
     },
     score(state, pod, node) {
       const request =
-        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, true);
+        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, true, state);
       return scoreResources(node, resources, request, true, balanced);
     },
   };

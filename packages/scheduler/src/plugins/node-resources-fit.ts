@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { podRequests } from "../framework/pod-requests.js";
+import { cycleRequests } from "../framework/pod-requests.js";
 import { type NodeInfo, type Plugin, success, unschedulable } from "../framework/types.js";
 import {
   DEFAULT_RESOURCES,
@@ -67,7 +67,7 @@ const isExtended = (name: string): boolean => name.includes("/") && !name.starts
 
 /** The reasons, in Kubernetes' order, why `request` does not fit on the node; empty when it fits. */
 export function insufficientResources(
-  request: Record<string, bigint>,
+  request: Readonly<Record<string, bigint>>,
   node: NodeInfo,
   ignored: { resources?: ReadonlySet<string>; groups?: ReadonlySet<string> } = {},
 ): string[] {
@@ -91,6 +91,71 @@ export function insufficientResources(
   return reasons;
 }
 
+type Ignored = { resources?: ReadonlySet<string>; groups?: ReadonlySet<string> };
+
+/**
+ * What Filter checks, worked out once per pod in PreFilter (kube-scheduler's preFilterState): the
+ * resources the pod asks a nonzero amount of and that are not ignored, in the order
+ * `insufficientResources` reports them.
+ */
+interface FitState {
+  request: Readonly<Record<string, bigint>>;
+  names: string[];
+  wants: bigint[];
+  /** `wants` as numbers, NaN where a number would not be exact (then the bigint compare runs). */
+  wantNumbers: number[];
+}
+
+/** Below 2^52, the sum of two numbers is still exact (bigint sums allocate; Filter runs per node). */
+const EXACT = 2 ** 52;
+
+function fitState(request: Readonly<Record<string, bigint>>, ignored: Ignored): FitState {
+  const names: string[] = [];
+  const wants: bigint[] = [];
+  for (const name of ORDERED) {
+    const want = request[name] ?? 0n;
+    if (want > 0n) {
+      names.push(name);
+      wants.push(want);
+    }
+  }
+  for (const name of Object.keys(request)) {
+    if (ORDERED.includes(name) || name === "pods") continue;
+    const want = request[name] ?? 0n;
+    if (want === 0n) continue;
+    if (isExtended(name) && (ignored.resources?.has(name) || ignored.groups?.has(name.split("/")[0]!)))
+      continue;
+    names.push(name);
+    wants.push(want);
+  }
+  const wantNumbers = wants.map((w) => {
+    const n = Number(w);
+    return n < EXACT && n > -EXACT ? n : Number.NaN;
+  });
+  return { request, names, wants, wantNumbers };
+}
+
+/** Whether the pod fits, without building any message: the common case, per node. */
+function fits(s: FitState, node: NodeInfo): boolean {
+  if (node.pods.length >= (node.allocatable.pods ?? 0n)) return false;
+  const { allocatable, requested } = node;
+  for (let i = 0; i < s.names.length; i++) {
+    const name = s.names[i]!;
+    const used = requested[name];
+    const alloc = allocatable[name] ?? 0n;
+    const w = s.wantNumbers[i]!;
+    const u = used === undefined ? 0 : Number(used);
+    if (u < EXACT && u > -EXACT && !Number.isNaN(w)) {
+      // Exact: the sum is below 2^53, and rounding a larger allocatable keeps it larger.
+      if (w + u > Number(alloc)) return false;
+      continue;
+    }
+    const want = s.wants[i]!;
+    if ((used === undefined ? want : want + used) > alloc) return false;
+  }
+  return true;
+}
+
 export function nodeResourcesFit(rawArgs: unknown = {}): Plugin {
   const args = NodeResourcesFitArgsSchema.parse(rawArgs);
   const strategy = args.scoringStrategy;
@@ -105,21 +170,26 @@ export function nodeResourcesFit(rawArgs: unknown = {}): Plugin {
   return {
     name: NODE_RESOURCES_FIT,
     preFilter(state, pod) {
-      state.set(PRE_FILTER_KEY, podRequests(pod));
+      state.set(PRE_FILTER_KEY, fitState(cycleRequests(state, pod), ignored));
       return success();
     },
     filter(state, pod, node) {
-      const request = (state.get(PRE_FILTER_KEY) as Record<string, bigint> | undefined) ?? podRequests(pod);
-      const reasons = insufficientResources(request, node, ignored);
-      return reasons.length > 0 ? unschedulable(...reasons) : success();
+      let s = state.get(PRE_FILTER_KEY) as FitState | undefined;
+      if (!s) {
+        s = fitState(cycleRequests(state, pod), ignored);
+        state.set(PRE_FILTER_KEY, s);
+      }
+      if (fits(s, node)) return success();
+      // Only a node that does not fit pays for the reasons, worded as before.
+      return unschedulable(...insufficientResources(s.request, node, ignored));
     },
     preScore(state, pod) {
-      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, false));
+      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, false, state));
       return success();
     },
     score(state, pod, node) {
       const request =
-        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, false);
+        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, false, state);
       return scoreResources(node, resources, request, false, scorer);
     },
   };

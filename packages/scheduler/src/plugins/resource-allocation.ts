@@ -1,6 +1,6 @@
 import type { Pod } from "@minik8s/api";
-import { podRequests } from "../framework/pod-requests.js";
-import { MAX_NODE_SCORE, type NodeInfo } from "../framework/types.js";
+import { cycleRequests } from "../framework/pod-requests.js";
+import { type CycleState, MAX_NODE_SCORE, type NodeInfo } from "../framework/types.js";
 
 /**
  * The arithmetic kube-scheduler's resourceAllocationScorer shares between NodeResourcesFit's
@@ -19,8 +19,19 @@ export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [
   { name: "memory", weight: 1 },
 ];
 
-/** requested and allocatable per resource, in the order of the configured resources. */
-export type Scorer = (requested: bigint[], allocatable: bigint[]) => number;
+/**
+ * requested and allocatable per resource, in the order of the configured resources. `numeric` is
+ * the same strategy over plain numbers: every bigint operation allocates, and Score runs for every
+ * feasible node, so while all values are below NUMERIC_LIMIT (where double arithmetic is exact,
+ * truncating divisions included) scoreResources takes that path; the answer is the same.
+ */
+export type Scorer = ((requested: bigint[], allocatable: bigint[]) => number) & {
+  numeric?: (requested: number[], allocatable: number[]) => number;
+};
+
+/** 2^46 (64 Ti): even times 100 (a score) it stays below 2^53, so doubles hold it exactly. */
+const NUMERIC_LIMIT = 2 ** 46;
+const inNumericRange = (x: number): boolean => x < NUMERIC_LIMIT && x > -NUMERIC_LIMIT;
 
 const NATIVE = new Set(["cpu", "memory", "ephemeral-storage", "pods", "storage"]);
 
@@ -35,26 +46,54 @@ export function podRequestList(
   pod: Pod,
   resources: readonly ResourceSpec[],
   useRequested: boolean,
+  state: CycleState = new Map(),
 ): bigint[] {
-  const req = podRequests(pod, { nonZero: !useRequested });
+  const req = cycleRequests(state, pod, { nonZero: !useRequested });
   return resources.map((r) => req[r.name] ?? 0n);
 }
 
-function allocatableAndRequested(
+// Score runs per node: the two lists handed to the scorer are reused instead of allocated each
+// time. Safe because a scorer is synchronous and keeps neither list.
+const requestedScratch: bigint[] = [];
+const allocatableScratch: bigint[] = [];
+const requestedNumbers: number[] = [];
+const allocatableNumbers: number[] = [];
+
+/** The numeric path of scoreResources; undefined when a value is out of its exact range. */
+function scoreNumeric(
   node: NodeInfo,
-  resource: string,
-  podRequest: bigint,
+  resources: readonly ResourceSpec[],
+  podRequest: readonly bigint[],
   useRequested: boolean,
-): [bigint, bigint] {
-  // A pod that does not ask for an extended resource is not scored on it.
-  if (podRequest === 0n && isScalarResource(resource)) return [0n, 0n];
-  const alloc = node.allocatable[resource];
-  if (alloc === undefined) return [0n, 0n];
-  const used =
-    (resource === "cpu" || resource === "memory") && !useRequested
-      ? (node.nonZeroRequested ?? node.requested)[resource]
-      : node.requested[resource];
-  return [alloc, (used ?? 0n) + podRequest];
+  numeric: (requested: number[], allocatable: number[]) => number,
+): number | undefined {
+  const n = resources.length;
+  if (requestedNumbers.length !== n) {
+    requestedNumbers.length = n;
+    allocatableNumbers.length = n;
+  }
+  const nonZero = node.nonZeroRequested ?? node.requested;
+  for (let i = 0; i < n; i++) {
+    const resource = resources[i]!.name;
+    const want = podRequest[i] ?? 0n;
+    const alloc = node.allocatable[resource];
+    if (alloc === undefined || alloc === 0n || (want === 0n && isScalarResource(resource))) {
+      allocatableNumbers[i] = 0;
+      requestedNumbers[i] = 0;
+      continue;
+    }
+    const usedBig =
+      (resource === "cpu" || resource === "memory") && !useRequested
+        ? nonZero[resource]
+        : node.requested[resource];
+    const a = Number(alloc);
+    const w = Number(want);
+    const u = usedBig === undefined ? 0 : Number(usedBig);
+    if (!inNumericRange(a) || !inNumericRange(w) || !inNumericRange(u)) return undefined;
+    allocatableNumbers[i] = a;
+    requestedNumbers[i] = u + w;
+  }
+  return numeric(requestedNumbers, allocatableNumbers);
 }
 
 export function scoreResources(
@@ -64,14 +103,34 @@ export function scoreResources(
   useRequested: boolean,
   scorer: Scorer,
 ): number {
-  const requested: bigint[] = [];
-  const allocatable: bigint[] = [];
-  resources.forEach((r, i) => {
-    const [alloc, req] = allocatableAndRequested(node, r.name, podRequest[i] ?? 0n, useRequested);
-    allocatable.push(alloc);
-    requested.push(alloc === 0n ? 0n : req);
-  });
-  return scorer(requested, allocatable);
+  if (scorer.numeric) {
+    const score = scoreNumeric(node, resources, podRequest, useRequested, scorer.numeric);
+    if (score !== undefined) return score;
+  }
+  const n = resources.length;
+  if (requestedScratch.length !== n) {
+    requestedScratch.length = n;
+    allocatableScratch.length = n;
+  }
+  const nonZero = node.nonZeroRequested ?? node.requested;
+  for (let i = 0; i < n; i++) {
+    const resource = resources[i]!.name;
+    const want = podRequest[i] ?? 0n;
+    const alloc = node.allocatable[resource];
+    // A pod that does not ask for an extended resource is not scored on it.
+    if (alloc === undefined || alloc === 0n || (want === 0n && isScalarResource(resource))) {
+      allocatableScratch[i] = 0n;
+      requestedScratch[i] = 0n;
+      continue;
+    }
+    const used =
+      (resource === "cpu" || resource === "memory") && !useRequested
+        ? nonZero[resource]
+        : node.requested[resource];
+    allocatableScratch[i] = alloc;
+    requestedScratch[i] = used === undefined ? want : used + want;
+  }
+  return scorer(requestedScratch, allocatableScratch);
 }
 
 const MAX = BigInt(MAX_NODE_SCORE);
@@ -80,28 +139,54 @@ const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 function weighted(
   resources: readonly ResourceSpec[],
   one: (requested: bigint, capacity: bigint) => bigint,
+  oneNumeric: (requested: number, capacity: number) => number,
 ): Scorer {
-  return (requested, allocatable) => {
-    let sum = 0n;
-    let weights = 0n;
-    requested.forEach((req, i) => {
-      const cap = allocatable[i] ?? 0n;
-      if (cap === 0n) return;
-      const w = BigInt(resources[i]?.weight ?? 1);
-      sum += one(req, cap) * w;
-      weights += w;
-    });
-    return weights === 0n ? 0 : Number(sum / weights);
+  const w = resources.map((r) => BigInt(r.weight ?? 1));
+  const wn = resources.map((r) => r.weight ?? 1);
+  const numeric = (requested: number[], allocatable: number[]): number => {
+    let sum = 0;
+    let weights = 0;
+    for (let i = 0; i < requested.length; i++) {
+      const cap = allocatable[i] ?? 0;
+      if (cap === 0) continue;
+      const wi = wn[i] ?? 1;
+      sum += oneNumeric(requested[i]!, cap) * wi;
+      weights += wi;
+    }
+    return weights === 0 ? 0 : Math.trunc(sum / weights);
   };
+  return Object.assign(
+    (requested: bigint[], allocatable: bigint[]) => {
+      let sum = 0n;
+      let weights = 0n;
+      for (let i = 0; i < requested.length; i++) {
+        const cap = allocatable[i] ?? 0n;
+        if (cap === 0n) continue;
+        const wi = w[i] ?? 1n;
+        sum += one(requested[i]!, cap) * wi;
+        weights += wi;
+      }
+      return weights === 0n ? 0 : Number(sum / weights);
+    },
+    { numeric },
+  );
 }
 
 /** LeastAllocated: free share after placing the pod; spreads pods. */
 export const leastAllocated = (resources: readonly ResourceSpec[]): Scorer =>
-  weighted(resources, (req, cap) => (req > cap ? 0n : ((cap - req) * MAX) / cap));
+  weighted(
+    resources,
+    (req, cap) => (req > cap ? 0n : ((cap - req) * MAX) / cap),
+    (req, cap) => (req > cap ? 0 : Math.trunc(((cap - req) * MAX_NODE_SCORE) / cap)),
+  );
 
 /** MostAllocated: used share after placing the pod; bin-packs. */
 export const mostAllocated = (resources: readonly ResourceSpec[]): Scorer =>
-  weighted(resources, (req, cap) => (minBig(req, cap) * MAX) / cap);
+  weighted(
+    resources,
+    (req, cap) => (minBig(req, cap) * MAX) / cap,
+    (req, cap) => Math.trunc((Math.min(req, cap) * MAX_NODE_SCORE) / cap),
+  );
 
 export interface ShapePoint {
   utilization: number;
@@ -135,36 +220,49 @@ export function requestedToCapacityRatio(
   const f = brokenLinear(shape.map((p) => ({ utilization: p.utilization, score: p.score * 10 })));
   const one = (req: bigint, cap: bigint): bigint =>
     cap === 0n || req > cap ? f(100n) : f((req * 100n) / cap);
+  const w = resources.map((r) => BigInt(r.weight ?? 1));
   return (requested, allocatable) => {
     let sum = 0n;
     let weights = 0n;
-    requested.forEach((req, i) => {
+    for (let i = 0; i < requested.length; i++) {
       const cap = allocatable[i] ?? 0n;
-      if (cap === 0n) return;
-      const s = one(req, cap);
-      if (s <= 0n) return;
-      const w = BigInt(resources[i]?.weight ?? 1);
-      sum += s * w;
-      weights += w;
-    });
+      if (cap === 0n) continue;
+      const s = one(requested[i]!, cap);
+      if (s <= 0n) continue;
+      const wi = w[i] ?? 1n;
+      sum += s * wi;
+      weights += wi;
+    }
     return weights === 0n ? 0 : Math.round(Number(sum) / Number(weights));
   };
 }
 
 /** BalancedAllocation: 100 × (1 − standard deviation of the used fractions). */
-export const balanced: Scorer = (requested, allocatable) => {
-  const fractions: number[] = [];
-  requested.forEach((req, i) => {
-    const cap = allocatable[i] ?? 0n;
-    if (cap === 0n) return;
-    fractions.push(Math.min(1, Number(req) / Number(cap)));
-  });
+const fractionsScratch: number[] = [];
+
+function balancedOf<T extends bigint | number>(requested: readonly T[], allocatable: readonly T[]): number {
+  const fractions = fractionsScratch;
+  let n = 0;
+  for (let i = 0; i < requested.length; i++) {
+    const cap = allocatable[i];
+    if (cap === undefined || Number(cap) === 0) continue;
+    fractions[n++] = Math.min(1, Number(requested[i]!) / Number(cap));
+  }
   let std = 0;
-  if (fractions.length === 2) {
+  if (n === 2) {
     std = Math.abs((fractions[0]! - fractions[1]!) / 2);
-  } else if (fractions.length > 2) {
-    const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
-    std = Math.sqrt(fractions.reduce((a, f) => a + (f - mean) ** 2, 0) / fractions.length);
+  } else if (n > 2) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += fractions[i]!;
+    const mean = sum / n;
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += (fractions[i]! - mean) ** 2;
+    std = Math.sqrt(sq / n);
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
-};
+}
+
+export const balanced: Scorer = Object.assign(
+  (requested: bigint[], allocatable: bigint[]) => balancedOf(requested, allocatable),
+  { numeric: (requested: number[], allocatable: number[]) => balancedOf(requested, allocatable) },
+);

@@ -16,7 +16,9 @@ export function taintToleration(): Plugin {
   return {
     name: TAINT_TOLERATION,
     filter(_state, pod, node) {
-      const taint = firstUntoleratedTaint(node.node.spec?.taints, pod.spec.tolerations);
+      const taints = node.node.spec?.taints;
+      if (!taints || taints.length === 0) return success(); // most nodes: nothing to tolerate
+      const taint = firstUntoleratedTaint(taints, pod.spec.tolerations);
       if (!taint) return success();
       return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`);
     },
@@ -28,9 +30,12 @@ export function taintToleration(): Plugin {
     score(state, pod, node) {
       const tolerations =
         (state.get(PRE_SCORE_KEY) as Toleration[] | undefined) ?? pod.spec.tolerations ?? [];
-      return (node.node.spec?.taints ?? []).filter(
-        (t) => t.effect === "PreferNoSchedule" && !tolerationsTolerate(tolerations, t),
-      ).length;
+      const taints = node.node.spec?.taints;
+      if (!taints) return 0;
+      let count = 0;
+      for (const t of taints)
+        if (t.effect === "PreferNoSchedule" && !tolerationsTolerate(tolerations, t)) count++;
+      return count;
     },
     normalizeScore(_state, _pod, scores) {
       defaultNormalizeScore(scores, true);
