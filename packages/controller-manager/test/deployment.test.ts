@@ -196,7 +196,7 @@ describe("Deployment controller", () => {
   });
 
   it("scales old and new ReplicaSets proportionally when resized mid-rollout", async () => {
-    cluster.kubelet.neverReady.add("web:stuck");
+    cluster.failPulls("web:stuck");
     await setImage("web", "web:stuck");
     // maxSurge 1, maxUnavailable 1 over 4: the stuck rollout settles at 3 old + 2 new.
     await waitFor("the stuck rollout to settle", async () => {
@@ -228,13 +228,13 @@ describe("Deployment controller", () => {
       { describe: () => last },
     );
     expect(sizes).toEqual([4, 5]);
-    cluster.kubelet.neverReady.delete("web:stuck");
+    cluster.allowPulls("web:stuck");
     await setImage("web", "web:1");
     await waitRolledOut("web");
   });
 
   it("reports ProgressDeadlineExceeded when new pods never become ready", async () => {
-    cluster.kubelet.neverReady.add("web:broken");
+    cluster.failPulls("web:broken");
     await cluster.client.create(deployment(NS, "stuck", 2, { progressDeadlineSeconds: 2 }));
     await waitRolledOut("stuck");
     await setImage("stuck", "web:broken");
@@ -253,7 +253,8 @@ describe("Deployment controller", () => {
   });
 
   it("finishes a rollout after the controller-manager is stopped and restarted mid-way, without extra pods", async () => {
-    cluster.kubelet.readyDelayMs = 250;
+    // Slow container starts keep the rollout under way when the manager goes down.
+    cluster.startDelayMs = 250;
     await cluster.client.create(deployment(NS, "restart", 6, { maxSurge: 1, maxUnavailable: 0 }));
     await waitRolledOut("restart");
     const sampler = new RolloutSampler("restart", 7, 6);
@@ -269,7 +270,7 @@ describe("Deployment controller", () => {
     await cluster.restartManager();
     await waitRolledOut("restart", 30_000);
     await sampler.stop();
-    cluster.kubelet.readyDelayMs = 30;
+    cluster.startDelayMs = 0;
     expect(sampler.violations).toEqual([]);
     const pods = await livePods("restart");
     expect(pods).toHaveLength(6);

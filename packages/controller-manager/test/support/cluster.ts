@@ -1,10 +1,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { kindForApiVersion } from "@minik8s/api/registry";
+import type { Node } from "@minik8s/api/schemas/core";
 import { type ApiServer, startApiServer } from "@minik8s/apiserver";
 import { Client, type Logger } from "@minik8s/client";
+import { Kubelet, SimRuntime } from "@minik8s/kubelet";
+import {
+  defaultSchedulerConfig,
+  profilesFromConfig,
+  type RunningScheduler,
+  startScheduler,
+} from "@minik8s/scheduler";
 import { ControllerManager, type ControllerManagerOptions } from "../../src/index.js";
-import { FakeKubelet, type FakeKubeletOptions } from "./fake-kubelet.js";
+
+const NODES = kindForApiVersion("v1", "Node")!;
 
 /** Logs to stderr when MINIK8S_TEST_LOG is set: the decisions behind a failing test. */
 const testLogger: Logger | undefined = process.env.MINIK8S_TEST_LOG
@@ -17,9 +27,37 @@ const testLogger: Logger | undefined = process.env.MINIK8S_TEST_LOG
   : undefined;
 
 /**
- * An apiserver, a fake kubelet and a controller-manager in this process: everything a
- * controller needs, nothing that needs Docker. `restartManager` kills the controller-manager
- * and starts a fresh one, as a crash and a restart would.
+ * The simulated runtime, with containers that take `startDelayMs` to start: a slow node, so a
+ * test can act while a rollout is still under way.
+ */
+export class SlowStartRuntime extends SimRuntime {
+  startDelayMs = 0;
+
+  override async startContainer(id: string): ReturnType<SimRuntime["startContainer"]> {
+    if (this.startDelayMs > 0) await new Promise((r) => setTimeout(r, this.startDelayMs));
+    return super.startContainer(id);
+  }
+}
+
+/** Room for every test's pods (they request nothing, so only the pod count binds). */
+function machine(n: number) {
+  return {
+    cpuCores: 8,
+    memoryBytes: 16 * 1024 ** 3,
+    hostname: `sim-${n}`,
+    internalIP: `192.0.2.${10 + n}`,
+    kernelVersion: "6.1.0-sim",
+    osImage: "sim",
+    architecture: "amd64",
+    machineID: `m-sim-${n}`,
+    bootID: `b-sim-${n}`,
+  };
+}
+
+/**
+ * An apiserver, the scheduler, two kubelets on the simulated runtime and a controller-manager
+ * in this process: a whole cluster, nothing that needs Docker. `restartManager` kills the
+ * controller-manager and starts a fresh one, as a crash and a restart would.
  */
 export class TestCluster {
   manager: ControllerManager;
@@ -27,7 +65,9 @@ export class TestCluster {
   private constructor(
     readonly server: ApiServer,
     readonly client: Client,
-    readonly kubelet: FakeKubelet,
+    readonly scheduler: RunningScheduler,
+    readonly kubelets: Kubelet[],
+    readonly runtimes: SlowStartRuntime[],
     private readonly dataDir: string,
     private readonly managerOptions: Partial<ControllerManagerOptions>,
   ) {
@@ -35,16 +75,67 @@ export class TestCluster {
   }
 
   static async start(
-    opts: { kubelet?: FakeKubeletOptions; manager?: Partial<ControllerManagerOptions> } = {},
+    opts: { nodes?: number; manager?: Partial<ControllerManagerOptions> } = {},
   ): Promise<TestCluster> {
     const dataDir = await mkdtemp(join(tmpdir(), "minik8s-cm-"));
-    const server = await startApiServer({ dataDir, port: 0, logger: false });
+    const server = await startApiServer({ dataDir: join(dataDir, "data"), port: 0, logger: false });
     const client = new Client({ server: server.url });
-    const kubelet = new FakeKubelet(client, opts.kubelet);
-    await kubelet.start();
-    const cluster = new TestCluster(server, client, kubelet, dataDir, opts.manager ?? {});
+    const runtimes: SlowStartRuntime[] = [];
+    const kubelets: Kubelet[] = [];
+    for (let n = 1; n <= (opts.nodes ?? 2); n++) {
+      const runtime = new SlowStartRuntime({ podSubnet: `10.88.${n}` });
+      const kubelet = new Kubelet({
+        client,
+        nodeName: `sim-${n}`,
+        runtime,
+        rootDir: join(dataDir, `kubelet-${n}`),
+        machine: machine(n),
+        // Relisting often lets the kubelet notice container changes within a test's patience.
+        relistPeriodMs: 100,
+        ...(testLogger ? { logger: testLogger } : {}),
+      });
+      await kubelet.start();
+      runtimes.push(runtime);
+      kubelets.push(kubelet);
+    }
+    // Pods created before a node is Ready would wait out the scheduler's backoff.
+    await waitFor("nodes Ready", async () => {
+      const nodes = (await client.list<Node>(NODES)).items;
+      const ready = nodes.filter((n) =>
+        n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+      );
+      return ready.length === kubelets.length ? ready : undefined;
+    });
+    const scheduler = await startScheduler({
+      client,
+      profiles: profilesFromConfig(defaultSchedulerConfig()),
+      ...(testLogger ? { logger: testLogger } : {}),
+    });
+    const cluster = new TestCluster(
+      server,
+      client,
+      scheduler,
+      kubelets,
+      runtimes,
+      dataDir,
+      opts.manager ?? {},
+    );
     cluster.manager.start();
     return cluster;
+  }
+
+  /** Pulls of `image` fail on every node: its pods sit in ErrImagePull/ImagePullBackOff, never ready. */
+  failPulls(image: string): void {
+    for (const r of this.runtimes) r.failPull(image);
+  }
+
+  allowPulls(image: string): void {
+    for (const r of this.runtimes) r.allowPull(image);
+  }
+
+  /** How long every node takes to start a container. */
+  set startDelayMs(ms: number) {
+    for (const r of this.runtimes) r.startDelayMs = ms;
   }
 
   async stopManager(): Promise<void> {
@@ -59,7 +150,8 @@ export class TestCluster {
 
   async stop(): Promise<void> {
     await this.manager.stop();
-    await this.kubelet.stop();
+    await this.scheduler.stop();
+    await Promise.all(this.kubelets.map((k) => k.stop()));
     this.client.close();
     await this.server.close();
     await rm(this.dataDir, { recursive: true, force: true });

@@ -4,7 +4,8 @@ import type { Pod } from "@minik8s/api/schemas/core";
 export function podTemplate(labels: Record<string, string>, image = "web:1") {
   return {
     metadata: { labels },
-    spec: { containers: [{ name: "app", image }], terminationGracePeriodSeconds: 30 },
+    // A short grace period: the kubelet waits out at most this long before confirming a delete.
+    spec: { containers: [{ name: "app", image }], terminationGracePeriodSeconds: 1 },
   };
 }
 
@@ -63,6 +64,6 @@ export function pod(namespace: string, name: string, labels: Record<string, stri
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name, namespace, labels },
-    spec: { containers: [{ name: "app", image: "web:1" }] },
+    spec: { containers: [{ name: "app", image: "web:1" }], terminationGracePeriodSeconds: 1 },
   };
 }
