@@ -14,7 +14,7 @@ const PODS = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 16_510);
 const MINIK8S = fileURLToPath(new URL("../packages/minik8s/dist/main.js", import.meta.url));
-const MKCTL = fileURLToPath(new URL("../packages/ctl/dist/bundle/main.js", import.meta.url));
+const MKCTL = fileURLToPath(new URL("../packages/ctl/bin/mkctl.js", import.meta.url));
 const SERVER = `http://127.0.0.1:${PORT}`;
 
 async function waitReady(): Promise<void> {

@@ -16,4 +16,4 @@ bash scripts/build-images.sh
 step "build"
 npm run build --silent
 step "cluster"
-exec node packages/minik8s/dist/main.js up "$@"
+exec node packages/minik8s/bin/minik8s.js up "$@"
