@@ -5,12 +5,10 @@
  * The apiserver runs as its own process (`minik8s apiserver`, built by `npm run build`) so the
  * load generator does not share its event loop; both share this machine's cores.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ApiServerProcess } from "./lib/apiserver-process.js";
 import { median, percentile, report } from "./lib/report.js";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
@@ -18,61 +16,6 @@ const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 5);
 const LIST_PODS = Number(process.env.BENCH_LIST_PODS ?? 10_000);
 const LIST_RUNS = 7;
 const PORT = Number(process.env.BENCH_PORT ?? 16_500);
-const MAIN = fileURLToPath(new URL("../packages/minik8s/dist/main.js", import.meta.url));
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-
-function request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: PORT,
-        method,
-        path,
-        agent,
-        headers: payload
-          ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-async function startServer(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [MAIN, "apiserver", "--data-dir", dataDir, "--listen", `127.0.0.1:${PORT}`, "--log-level", "warn"],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await request("GET", "/readyz")).status === 200) {
-        // readyz answers once routes exist; the namespaces follow a moment later.
-        if ((await request("GET", "/api/v1/namespaces/default")).status === 200) return child;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGKILL");
-  throw new Error(
-    `the apiserver did not answer on 127.0.0.1:${PORT} within 30 s (is it built? npm run build)`,
-  );
-}
 
 function pod(namespace: string, name: string) {
   return {
@@ -92,8 +35,8 @@ function pod(namespace: string, name: string) {
   };
 }
 
-async function createNamespace(name: string): Promise<void> {
-  const res = await request("POST", "/api/v1/namespaces", {
+async function createNamespace(server: ApiServerProcess, name: string): Promise<void> {
+  const res = await server.request("POST", "/api/v1/namespaces", {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: { name },
@@ -101,35 +44,11 @@ async function createNamespace(name: string): Promise<void> {
   if (res.status !== 201) throw new Error(`creating namespace ${name}: HTTP ${res.status} ${res.text}`);
 }
 
-/**
- * POST a body that is already text and read back only the status: the load generator shares the
- * machine's two cores with the apiserver, so it must spend as little of them as it can.
- */
-function post(path: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: PORT,
-        method: "POST",
-        path,
-        agent,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 /** CLIENTS loops creating pods for WRITE_SECONDS; returns each request's latency. */
-async function writeLoad(): Promise<{ latencies: number[]; seconds: number; errors: number }> {
-  await createNamespace("bench-writes");
+async function writeLoad(
+  server: ApiServerProcess,
+): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+  await createNamespace(server, "bench-writes");
   const template = JSON.stringify(pod("bench-writes", "NAME"));
   const latencies: number[] = [];
   let errors = 0;
@@ -139,7 +58,7 @@ async function writeLoad(): Promise<{ latencies: number[]; seconds: number; erro
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let i = 0; performance.now() < until; i++) {
         const t0 = performance.now();
-        const status = await post(
+        const status = await server.post(
           "/api/v1/namespaces/bench-writes/pods",
           template.replace('"NAME"', `"w-${client}-${i}"`),
         );
@@ -151,14 +70,18 @@ async function writeLoad(): Promise<{ latencies: number[]; seconds: number; erro
   return { latencies, seconds: (performance.now() - started) / 1000, errors };
 }
 
-async function fillPods(namespace: string, count: number): Promise<void> {
-  await createNamespace(namespace);
+async function fillPods(server: ApiServerProcess, namespace: string, count: number): Promise<void> {
+  await createNamespace(server, namespace);
   let next = 0;
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (next < count) {
         const i = next++;
-        const res = await request("POST", `/api/v1/namespaces/${namespace}/pods`, pod(namespace, `p-${i}`));
+        const res = await server.request(
+          "POST",
+          `/api/v1/namespaces/${namespace}/pods`,
+          pod(namespace, `p-${i}`),
+        );
         if (res.status !== 201) throw new Error(`creating pod ${i}: HTTP ${res.status} ${res.text}`);
       }
     }),
@@ -167,10 +90,10 @@ async function fillPods(namespace: string, count: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "minik8s-bench-apiserver-"));
-  const server = await startServer(dataDir);
+  const server = await ApiServerProcess.start({ port: PORT, dataDir, maxSockets: CLIENTS });
   try {
     console.log(`writes: ${CLIENTS} concurrent clients creating pods for ${WRITE_SECONDS} s ...`);
-    const writes = await writeLoad();
+    const writes = await writeLoad(server);
     const sorted = [...writes.latencies].sort((a, b) => a - b);
     const writesPerSecond = Math.round(writes.latencies.length / writes.seconds);
     const p50 = percentile(sorted, 50);
@@ -180,11 +103,11 @@ async function main(): Promise<void> {
     );
 
     console.log(`list: creating ${LIST_PODS} pods in one namespace ...`);
-    await fillPods("bench-list", LIST_PODS);
+    await fillPods(server, "bench-list", LIST_PODS);
     const listTimes: number[] = [];
     for (let i = 0; i < LIST_RUNS; i++) {
       const t0 = performance.now();
-      const res = await request("GET", "/api/v1/namespaces/bench-list/pods");
+      const res = await server.request("GET", "/api/v1/namespaces/bench-list/pods");
       listTimes.push(performance.now() - t0);
       const items = (JSON.parse(res.text) as { items: unknown[] }).items.length;
       if (items !== LIST_PODS) throw new Error(`LIST returned ${items} pods, want ${LIST_PODS}`);
@@ -214,9 +137,7 @@ The apiserver as its own process on 127.0.0.1, the load from another; both share
       listMedianMs: Number(listMs.toFixed(2)),
     });
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    agent.destroy();
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

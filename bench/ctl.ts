@@ -3,48 +3,30 @@
  * apiserver holding 100 pods, as whole processes, alternating so both see the same machine.
  * Needs `npm run build` first; kubectl must be installed.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ApiServerProcess } from "./lib/apiserver-process.js";
 import { median, report } from "./lib/report.js";
 
 const PODS = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 16_510);
-const MINIK8S = fileURLToPath(new URL("../packages/minik8s/dist/main.js", import.meta.url));
 const MKCTL = fileURLToPath(new URL("../packages/ctl/bin/mkctl.js", import.meta.url));
 const SERVER = `http://127.0.0.1:${PORT}`;
 
-async function waitReady(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${SERVER}/api/v1/namespaces/default`);
-      if (res.ok) return;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the apiserver did not answer on ${SERVER} (is it built? npm run build)`);
-}
-
-async function createPods(): Promise<void> {
+async function createPods(api: ApiServerProcess): Promise<void> {
   await Promise.all(
     Array.from({ length: PODS }, async (_, i) => {
-      const res = await fetch(`${SERVER}/api/v1/namespaces/default/pods`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          apiVersion: "v1",
-          kind: "Pod",
-          metadata: { name: `bench-${i}`, labels: { app: "bench" } },
-          spec: { containers: [{ name: "app", image: "minik8s/busybox:1", command: ["sleep", "3600"] }] },
-        }),
+      const res = await api.request("POST", "/api/v1/namespaces/default/pods", {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `bench-${i}`, labels: { app: "bench" } },
+        spec: { containers: [{ name: "app", image: "minik8s/busybox:1", command: ["sleep", "3600"] }] },
       });
-      if (res.status !== 201) throw new Error(`creating pod ${i}: HTTP ${res.status} ${await res.text()}`);
+      if (res.status !== 201) throw new Error(`creating pod ${i}: HTTP ${res.status} ${res.text}`);
     }),
   );
 }
@@ -73,23 +55,9 @@ async function main(): Promise<void> {
     kubeconfig,
     `apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: ${SERVER}\nusers:\n- name: bench\n  user: {}\ncontexts:\n- name: bench\n  context: {cluster: bench, user: bench, namespace: default}\ncurrent-context: bench\n`,
   );
-  const server: ChildProcess = spawn(
-    process.execPath,
-    [
-      MINIK8S,
-      "apiserver",
-      "--data-dir",
-      join(dir, "data"),
-      "--listen",
-      `127.0.0.1:${PORT}`,
-      "--log-level",
-      "warn",
-    ],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
+  const api = await ApiServerProcess.start({ port: PORT, dataDir: join(dir, "data"), maxSockets: 16 });
   try {
-    await waitReady();
-    await createPods();
+    await createPods(api);
     const env = { ...process.env, HOME: home, KUBECONFIG: kubeconfig };
     // One untimed run each fills kubectl's discovery cache and warms the file system cache.
     timeCommand("kubectl", ["get", "pods"], env);
@@ -125,8 +93,7 @@ Whole processes, alternating, against one apiserver holding ${PODS} pods; median
       ratio: Number(ratio.toFixed(3)),
     });
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    await api.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

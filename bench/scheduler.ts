@@ -28,6 +28,7 @@ import {
   profilesFromConfig,
   SchedulerCache,
 } from "@minik8s/scheduler";
+import { ApiServerProcess } from "./lib/apiserver-process.js";
 import { percentile, report } from "./lib/report.js";
 
 const NODES = Number(process.env.BENCH_NODES ?? 1_000);
@@ -43,34 +44,11 @@ const SCHEDULER_NODE_ARGS = (process.env.BENCH_SCHEDULER_NODE_ARGS ?? "").split(
 const MAIN = fileURLToPath(new URL("../packages/minik8s/dist/main.js", import.meta.url));
 const NAMESPACE = "bench-scheduler";
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 8 });
+/** The apiserver under test; every request of this benchmark goes to it. */
+let api: ApiServerProcess;
 
 function request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: PORT,
-        method,
-        path,
-        agent,
-        headers: payload
-          ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
+  return api.request(method, path, body);
 }
 
 async function must(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -90,23 +68,6 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} within ${timeoutMs / 1000} s`);
-}
-
-async function startApiserver(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [MAIN, "apiserver", "--data-dir", dataDir, "--listen", `127.0.0.1:${PORT}`, "--log-level", "warn"],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  await waitFor(
-    `the apiserver did not answer on 127.0.0.1:${PORT} (is it built? npm run build)`,
-    async () => (await request("GET", "/api/v1/namespaces/default")).status === 200,
-    30_000,
-  ).catch((err) => {
-    child.kill("SIGKILL");
-    throw err;
-  });
-  return child;
 }
 
 /** `minik8s scheduler` as its own process; resolves once it logs that it started. */
@@ -231,7 +192,7 @@ function watchBindings(fromRevision: string, boundAt: Map<string, number>, onAll
 
 async function throughput(): Promise<{ podsPerSecond: number; p50: number; p99: number; seconds: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), "minik8s-bench-scheduler-"));
-  const apiserver = await startApiserver(dataDir);
+  api = await ApiServerProcess.start({ port: PORT, dataDir, maxSockets: CLIENTS + 8 });
   let scheduler: ChildProcess | undefined;
   let stopWatch = () => {};
   try {
@@ -288,9 +249,7 @@ async function throughput(): Promise<{ podsPerSecond: number; p50: number; p99: 
       scheduler.kill("SIGTERM");
       await new Promise((r) => scheduler!.once("exit", r));
     }
-    apiserver.kill("SIGTERM");
-    await new Promise((r) => apiserver.once("exit", r));
-    agent.destroy();
+    await api.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
