@@ -81,19 +81,8 @@ async function getNewReplicaSet(
       Object.assign(existing, await ctx.client.update(rs));
     }
     await setDeploymentRevision(ctx, String(revisionOf(current)));
-    if (hasProgressDeadline(ctx.d) && !getCondition(ctx.d.status, "Progressing")) {
-      const status = structuredClone(ctx.d.status ?? {});
-      setCondition(
-        status,
-        newCondition(
-          "Progressing",
-          "True",
-          REASON_FOUND_NEW_RS,
-          `Found new replica set "${current.metadata.name}"`,
-          ctx.clock.now(),
-        ),
-      );
-      await writeStatus(ctx, status);
+    if (!getCondition(ctx.d.status, "Progressing")) {
+      await markProgressing(ctx, REASON_FOUND_NEW_RS, `Found new replica set "${current.metadata.name}"`);
     }
     return current;
   }
@@ -174,21 +163,16 @@ async function createNewReplicaSet(
     );
   }
   await setDeploymentRevision(ctx, String(newRevision));
-  if (hasProgressDeadline(ctx.d)) {
-    const status = structuredClone(ctx.d.status ?? {});
-    setCondition(
-      status,
-      newCondition(
-        "Progressing",
-        "True",
-        REASON_NEW_RS,
-        `Created new replica set "${created.metadata.name}"`,
-        ctx.clock.now(),
-      ),
-    );
-    await writeStatus(ctx, status);
-  }
+  await markProgressing(ctx, REASON_NEW_RS, `Created new replica set "${created.metadata.name}"`);
   return created;
+}
+
+/** Progressing=True with `reason`, for deployments that track progress (progressDeadlineSeconds set). */
+async function markProgressing(ctx: DeploymentContext, reason: string, message: string): Promise<void> {
+  if (!hasProgressDeadline(ctx.d)) return;
+  const status = structuredClone(ctx.d.status ?? {});
+  setCondition(status, newCondition("Progressing", "True", reason, message, ctx.clock.now()));
+  await writeStatus(ctx, status);
 }
 
 /** The Deployment carries its current revision as an annotation (`kubectl rollout history` shows it). */
