@@ -3,10 +3,12 @@ export * from "./deep-equal.js";
 export * from "./defaults/index.js";
 export * from "./duration.js";
 export * from "./field-selector.js";
+export * from "./ipv4.js";
 export * from "./kind-schemas.js";
 export * from "./label-selector.js";
 export * from "./names.js";
 export * from "./patch/index.js";
+export * from "./pod-network.js";
 export * from "./pod-qos.js";
 export * from "./quantity.js";
 // The schemas have zod schemas of the same names; the quantity arithmetic wins at the top level.

@@ -1,3 +1,5 @@
+import { ipToNumber, numberToIp } from "@minik8s/api/ipv4";
+
 /**
  * Hands out Service ClusterIPs from the service CIDR (default 10.96.0.0/12), as Kubernetes'
  * ipallocator does: never the network or broadcast address, `.1` reserved for the `kubernetes`
@@ -59,21 +61,4 @@ export class IpAllocator {
     const n = ipToNumber(ip);
     if (n !== undefined) this.used.delete(n);
   }
-}
-
-export function ipToNumber(ip: string): number | undefined {
-  const parts = ip.split(".");
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    n = n * 256 + octet;
-  }
-  return n;
-}
-
-export function numberToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
