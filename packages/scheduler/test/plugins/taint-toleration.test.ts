@@ -26,6 +26,29 @@ describe("TaintToleration filter", () => {
     expect(filterOf(tt, tolerant, n).code).toBe("Success");
   });
 
+  it("keeps pods with the default 300 s tolerations off an unreachable node (its NoSchedule taint)", () => {
+    // What the node lifecycle controller puts on a silent node, and what every pod gets at admission.
+    const unreachable = info(
+      node("n", {
+        taints: [
+          taint("node.kubernetes.io/unreachable", "NoSchedule"),
+          { ...taint("node.kubernetes.io/unreachable", "NoExecute"), timeAdded: "2024-01-01T00:00:00Z" },
+        ],
+      }),
+    );
+    const defaults = pod("p", {
+      tolerations: ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"].map((key) => ({
+        key,
+        operator: "Exists" as const,
+        effect: "NoExecute" as const,
+        tolerationSeconds: 300,
+      })),
+    });
+    expect(filterOf(tt, defaults, unreachable).reasons).toEqual([
+      "node(s) had untolerated taint {node.kubernetes.io/unreachable: }",
+    ]);
+  });
+
   it("ignores PreferNoSchedule taints when filtering", () => {
     const n = info(node("n", { taints: [taint("spot", "PreferNoSchedule")] }));
     expect(filterOf(tt, pod("p"), n).code).toBe("Success");
