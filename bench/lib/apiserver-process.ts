@@ -23,6 +23,8 @@ export class ApiServerProcess {
     const child = spawn(
       process.execPath,
       [
+        // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+        ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
         MINIK8S,
         "apiserver",
         "--data-dir",

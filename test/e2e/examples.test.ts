@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { apiVersionOf, kindForApiVersion } from "@minik8s/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +7,10 @@ import { parseAllDocuments } from "yaml";
 import { TestApiServer } from "../support/apiserver.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
-const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
+// Every manifest under examples/, in subfolders too (examples/quickstart/web.yaml ...).
+const files = (readdirSync(EXAMPLES, { recursive: true }) as string[])
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 interface Manifest {
   apiVersion: string;
@@ -30,7 +34,7 @@ describe("examples/", () => {
 
   for (const file of files) {
     it(`${file} is created as it is, with strict field validation`, async () => {
-      const docs = parseAllDocuments(readFileSync(`${EXAMPLES}${file}`, "utf8")).map(
+      const docs = parseAllDocuments(readFileSync(join(EXAMPLES, file), "utf8")).map(
         (d) => d.toJSON() as Manifest,
       );
       for (const doc of docs) {

@@ -24,6 +24,7 @@ import {
   ServiceList,
 } from "./schemas/core.js";
 import { DeleteOptions, PartialObjectMetadata, Status, Table } from "./schemas/meta.js";
+import { Eviction, PodDisruptionBudget, PodDisruptionBudgetList } from "./schemas/policy.js";
 
 /** A stored kind's schema and its list's. */
 type Pair = readonly [kind: z.ZodType, list: z.ZodType];
@@ -44,6 +45,7 @@ const STORED: ReadonlyMap<string, Pair> = new Map<string, Pair>([
   ["batch/v1/Job", [Job, JobList]],
   ["batch/v1/CronJob", [CronJob, CronJobList]],
   ["coordination.k8s.io/v1/Lease", [Lease, LeaseList]],
+  ["policy/v1/PodDisruptionBudget", [PodDisruptionBudget, PodDisruptionBudgetList]],
 ]);
 
 /**
@@ -53,6 +55,7 @@ const STORED: ReadonlyMap<string, Pair> = new Map<string, Pair>([
 const BODY_ONLY: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ["/v1/Binding", Binding],
   ["autoscaling/v1/Scale", Scale],
+  ["policy/v1/Eviction", Eviction],
   ["/v1/Status", Status],
   ["/v1/DeleteOptions", DeleteOptions],
   ["meta.k8s.io/v1/DeleteOptions", DeleteOptions],

@@ -214,6 +214,15 @@ const KINDS: readonly KindInfo[] = Object.freeze([
     plural: "leases",
     namespaced: true,
   }),
+  define({
+    group: "policy",
+    version: "v1",
+    kind: "PodDisruptionBudget",
+    plural: "poddisruptionbudgets",
+    shortNames: ["pdb"],
+    namespaced: true,
+    subresources: [status("PodDisruptionBudget", "policy", "v1")],
+  }),
 ]);
 
 export interface GroupVersionKind {

@@ -1,11 +1,16 @@
 import { allKinds, apiVersionOf, type KindInfo, KUBERNETES_VERSION, storagePrefix } from "@minik8s/api";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
+import {
+  type DefaultTolerationSecondsOptions,
+  defaultTolerationSeconds,
+} from "./admission/default-toleration-seconds.js";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { bootstrap } from "./bootstrap.js";
 import { MAX_BODY_BYTES, registerBodyParsers } from "./http/body.js";
 import { registerDiscoveryRoutes } from "./http/discovery-routes.js";
 import { registerErrorHandlers } from "./http/error-handler.js";
+import { PodProxy } from "./http/pod-proxy.js";
 import { registerResourceRoutes, watchOverWebSocket } from "./http/resource-routes.js";
 import { attachWebSockets } from "./http/websocket.js";
 import { IpAllocator } from "./registry/allocators/ip-allocator.js";
@@ -33,6 +38,8 @@ export interface ApiServerOptions {
   retainRevisions?: number;
   logger?: Logger | false;
   logLevel?: string;
+  /** DefaultTolerationSeconds admission: how long new pods tolerate not-ready/unreachable nodes. */
+  defaultTolerations?: DefaultTolerationSecondsOptions;
 }
 
 export interface ApiServer {
@@ -89,7 +96,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const ips = new IpAllocator(opts.serviceClusterIpRange ?? "10.96.0.0/12");
   const ports = new PortAllocator(...(opts.nodePortRange ?? [30000, 32767]));
   const strategies: Record<string, Strategy> = {
-    pods: podStrategy,
+    pods: withDefaultTolerations(podStrategy, opts.defaultTolerations),
     namespaces: namespaceStrategy,
     services: serviceStrategy(ips, ports),
     jobs: jobStrategy,
@@ -144,8 +151,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   registerDiscoveryRoutes(app);
   const lookup = (group: string, version: string, resource: string) =>
     storages.get(storageId(group, version, resource));
-  registerResourceRoutes(app, lookup);
-  const closeWebSockets = attachWebSockets(app, watchOverWebSocket(lookup), log);
+  const podProxy = new PodProxy(lookup);
+  registerResourceRoutes(app, lookup, podProxy);
+  const watchRoute = watchOverWebSocket(lookup);
+  const execRoute = podProxy.execRoute();
+  const closeWebSockets = attachWebSockets(
+    app,
+    async (req) => (await watchRoute(req)) ?? execRoute(req),
+    log,
+  );
 
   await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 6443 });
   const address = app.server.address();
@@ -165,6 +179,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       await Promise.all(caches.map((cache) => cache.stop()));
       await app.close();
       if (ownsStore) await store.close();
+    },
+  };
+}
+
+/** Pods get DefaultTolerationSeconds on create, before defaults and validation. */
+function withDefaultTolerations(strategy: Strategy, opts: DefaultTolerationSecondsOptions = {}): Strategy {
+  const admit = defaultTolerationSeconds(opts);
+  return {
+    ...strategy,
+    prepareForCreate(obj) {
+      strategy.prepareForCreate?.(obj);
+      admit(obj);
     },
   };
 }

@@ -2,6 +2,7 @@ export { Backoff } from "./backoff.js";
 export { type Clock, FakeClock, realClock, sleep } from "./clock.js";
 export { ConnectionError } from "./connection-error.js";
 export { EventRecorder, type EventRecorderOptions, type EventType } from "./event-recorder.js";
+export { type ExecHandle, type ExecIo, streamExec } from "./exec-stream.js";
 export { HttpTransport, type TransportConfig } from "./http-transport.js";
 export {
   Indexer,
@@ -69,6 +70,7 @@ export {
   type ReflectorOptions,
   type ReflectorStore,
 } from "./reflector.js";
+export * from "./remote-command.js";
 export { groupVersionPath, resourcePath } from "./resource-path.js";
 export {
   Client,
@@ -84,4 +86,5 @@ export {
 } from "./rest-client.js";
 export { runWorkers } from "./run-workers.js";
 export { LineDecoder, WatchStream, type WatchStreamEvent } from "./watch-stream.js";
+export { dialWebSocket, type WebSocket, type WebSocketDialOptions } from "./websocket-dial.js";
 export { WorkQueue, type WorkQueueOptions } from "./work-queue.js";

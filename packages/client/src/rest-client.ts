@@ -6,6 +6,7 @@ import { type HttpResponse, HttpTransport, readBody, type TransportConfig } from
 import type { KubeObject, ObjectList, ResourceRef } from "./kube-object.js";
 import { resourcePath } from "./resource-path.js";
 import { WatchStream } from "./watch-stream.js";
+import { dialWebSocket } from "./websocket-dial.js";
 
 export interface ClientConfig extends TransportConfig {
   /** The namespace used when an object or a call names none (from the kubeconfig context). */
@@ -90,7 +91,7 @@ export class Client {
   readonly namespace: string;
   private readonly transport: HttpTransport;
 
-  constructor(config: ClientConfig) {
+  constructor(private readonly config: ClientConfig) {
     this.transport = new HttpTransport(config);
     this.namespace = config.namespace || "default";
   }
@@ -319,6 +320,20 @@ export class Client {
     const res = await this.send({ accept: "*/*", ...opts });
     await this.throwIfError(res, opts);
     return res.body;
+  }
+
+  /** A WebSocket to `path` (exec, attach), offering `protocols`; a refused upgrade throws its Status. */
+  openWebSocket(opts: {
+    path: string;
+    query?: Record<string, QueryValue>;
+    protocols: readonly string[];
+    signal?: AbortSignal | undefined;
+  }) {
+    return dialWebSocket(this.config, {
+      path: opts.path + queryString(opts.query),
+      protocols: opts.protocols,
+      signal: opts.signal,
+    });
   }
 
   /** Releases pooled connections. Open watches end through their own `close()`. */

@@ -10,12 +10,30 @@ import {
 } from "@minik8s/client";
 import type { Controller } from "./controller.js";
 import { DeploymentController } from "./controllers/deployment/deployment-controller.js";
+import { DisruptionController } from "./controllers/disruption-controller.js";
+import { EndpointsController } from "./controllers/endpoints/endpoints-controller.js";
 import { GarbageCollector } from "./controllers/garbage-collector.js";
 import { NamespaceController } from "./controllers/namespace-controller.js";
+import {
+  NodeLifecycleController,
+  type NodeLifecycleSettings,
+} from "./controllers/node-lifecycle/node-lifecycle-controller.js";
+import { TaintEvictionController } from "./controllers/node-lifecycle/taint-eviction-controller.js";
+import { NodeIpamController } from "./controllers/nodeipam/node-ipam-controller.js";
 import { ReplicaSetController } from "./controllers/replicaset-controller.js";
 import { SharedInformers } from "./informers.js";
 
-export const CONTROLLER_NAMES = ["replicaset", "deployment", "garbagecollector", "namespace"] as const;
+export const CONTROLLER_NAMES = [
+  "replicaset",
+  "deployment",
+  "garbagecollector",
+  "namespace",
+  "nodeipam",
+  "endpoints",
+  "disruption",
+  "nodelifecycle",
+  "tainteviction",
+] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 export const LEASE_NAMESPACE = "kube-system";
@@ -35,6 +53,12 @@ export interface ControllerManagerOptions {
   retryPeriodMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** The node lifecycle controller's periods and limits (--node-monitor-grace-period ...). */
+  nodeLifecycle?: NodeLifecycleSettings;
+  /** `--cluster-cidr`: what the node IPAM controller cuts into pod CIDRs (default 10.244.0.0/16). */
+  clusterCIDR?: string;
+  /** `--node-cidr-mask-size` (default 24). */
+  nodeCIDRMaskSize?: number;
 }
 
 /** Parses `--controllers replicaset,deployment`; an unknown name is an error value. */
@@ -155,6 +179,62 @@ export class ControllerManager {
               informers,
               events: recorder("garbage-collector-controller"),
               log: this.log,
+            }),
+          );
+          break;
+        case "nodeipam":
+          controllers.push(
+            new NodeIpamController({
+              client,
+              informers,
+              events: recorder("node-ipam-controller"),
+              log: this.log,
+              ...(this.opts.clusterCIDR ? { clusterCIDR: this.opts.clusterCIDR } : {}),
+              ...(this.opts.nodeCIDRMaskSize ? { nodeCIDRMaskSize: this.opts.nodeCIDRMaskSize } : {}),
+            }),
+          );
+          break;
+        case "endpoints":
+          controllers.push(
+            new EndpointsController({
+              client,
+              informers,
+              events: recorder("endpoint-controller"),
+              log: this.log,
+            }),
+          );
+          break;
+        case "disruption":
+          controllers.push(
+            new DisruptionController({
+              client,
+              informers,
+              events: recorder("controllermanager"),
+              log: this.log,
+              clock,
+            }),
+          );
+          break;
+        case "nodelifecycle":
+          controllers.push(
+            new NodeLifecycleController({
+              client,
+              informers,
+              events: recorder("node-controller"),
+              log: this.log,
+              clock,
+              ...this.opts.nodeLifecycle,
+            }),
+          );
+          break;
+        case "tainteviction":
+          controllers.push(
+            new TaintEvictionController({
+              client,
+              informers,
+              events: recorder("taint-eviction-controller"),
+              log: this.log,
+              clock,
             }),
           );
           break;

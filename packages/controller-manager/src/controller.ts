@@ -1,4 +1,4 @@
-import { type Logger, runWorkers, WorkQueue } from "@minik8s/client";
+import { type Clock, type Logger, runWorkers, WorkQueue } from "@minik8s/client";
 
 /**
  * A control loop. Construction registers its event handlers on the shared informers; `run`
@@ -14,12 +14,16 @@ export interface Controller {
  * one key at a time (never the same key twice at once), a failure is retried with backoff.
  */
 export abstract class QueueController implements Controller {
-  readonly queue = new WorkQueue<string>();
+  readonly queue: WorkQueue<string>;
 
+  /** `clock` times delayed keys (`queue.addAfter`) and retries: a FakeClock in tests. */
   constructor(
     readonly name: string,
     protected readonly log: Logger,
-  ) {}
+    clock?: Clock,
+  ) {
+    this.queue = new WorkQueue<string>(clock ? { clock } : {});
+  }
 
   /** Compares desired with actual for one key and makes the smallest change; throws to retry. */
   abstract reconcile(key: string): Promise<void>;

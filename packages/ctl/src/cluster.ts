@@ -4,7 +4,12 @@
  * top of a REST client: `--request-timeout` on every request but streams, and kubectl's own
  * wording for an apiserver that cannot be reached.
  */
-import { type Client, ConnectionError as ClientConnectionError, type RequestOptions } from "@minik8s/client";
+import {
+  type Client,
+  ConnectionError as ClientConnectionError,
+  type RequestOptions,
+  type WebSocket,
+} from "@minik8s/client";
 import { ConnectionError } from "./connection-error.js";
 
 export type { RequestOptions };
@@ -15,6 +20,14 @@ export interface Cluster {
   request<T = unknown>(opts: RequestOptions): Promise<T>;
   requestText(opts: RequestOptions): Promise<string>;
   requestStream(opts: RequestOptions): Promise<AsyncIterable<Uint8Array>>;
+  /** A WebSocket for exec (paused until resumed); absent in fakes that serve no streams. */
+  openWebSocket?(opts: WebSocketRequest): Promise<WebSocket>;
+}
+
+export interface WebSocketRequest {
+  path: string;
+  query?: RequestOptions["query"];
+  protocols: readonly string[];
 }
 
 /**
@@ -42,6 +55,10 @@ export class ClientCluster implements Cluster {
 
   requestStream(opts: RequestOptions): Promise<AsyncIterable<Uint8Array>> {
     return this.call(() => this.client.requestStream(opts), opts);
+  }
+
+  openWebSocket(opts: WebSocketRequest): Promise<WebSocket> {
+    return this.call(() => this.client.openWebSocket(opts), { path: opts.path });
   }
 
   private withTimeout(opts: RequestOptions): RequestOptions {

@@ -12,6 +12,10 @@ export interface Io {
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   now(): Date;
+  /** Raw byte streams, for exec and logs; without them text goes through out/err. */
+  stdin?: NodeJS.ReadStream | NodeJS.ReadableStream | undefined;
+  stdout?: NodeJS.WritableStream | undefined;
+  stderr?: NodeJS.WritableStream | undefined;
 }
 
 export function processIo(): Io {
@@ -26,6 +30,16 @@ export function processIo(): Io {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     now: () => new Date(),
+    // Getters: touching process.stdin makes a stream, which most commands never need.
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
   };
 }
 

@@ -1,13 +1,25 @@
 import { type Container, type Pod, Quantity } from "@minik8s/api";
-import { type ContainerConfig, fail, LABELS, ok, type RuntimeResult } from "./runtime/container-runtime.js";
+import { expand } from "./env/expand.js";
+import {
+  type ContainerConfig,
+  fail,
+  LABELS,
+  type Mount,
+  ok,
+  type RuntimeResult,
+} from "./runtime/container-runtime.js";
+
+export { expand };
 
 /** What the kubelet knows at the moment it creates a container, beside the pod itself. */
 export interface ContainerContext {
   nodeName: string;
-  podIP: string;
-  hostIP: string;
   sandboxId: string;
   restartCount: number;
+  /** The container's environment, resolved (env/make-env.ts). */
+  env: Record<string, string>;
+  /** The container's volume mounts, resolved to host paths (volumes/volume-manager.ts). */
+  mounts?: Mount[] | undefined;
   devices?: string[] | undefined;
 }
 
@@ -29,43 +41,42 @@ export function runtimeName(pod: Pod, container: string, attempt: number): strin
 }
 
 /**
- * The runtime's view of one container of `pod`: env resolved ($(VAR) expanded as Kubernetes
- * does), command and args expanded, limits in runtime units. A reference this kubelet cannot
- * resolve yet (configMapKeyRef, secretKeyRef) is CreateContainerConfigError, as Kubernetes reports
- * a missing ConfigMap.
+ * The runtime's view of one container of `pod`: command and args $(VAR)-expanded against its
+ * env, limits and requests in runtime units, the security context (the container's fields win
+ * over the pod's), mounts and devices.
  */
 export function containerConfig(
   pod: Pod,
   container: Container,
   ctx: ContainerContext,
 ): RuntimeResult<ContainerConfig> {
-  const env: Record<string, string> = {};
-  for (const e of container.env ?? []) {
-    if (e.valueFrom) {
-      const value = fieldRefValue(pod, e.valueFrom.fieldRef?.fieldPath, ctx);
-      if (value === undefined) {
-        const what = e.valueFrom.fieldRef
-          ? `fieldRef ${e.valueFrom.fieldRef.fieldPath}`
-          : Object.keys(e.valueFrom).join(", ");
-        return fail(
-          "CreateContainerConfigError",
-          `env ${e.name}: ${what} is not supported by this kubelet yet`,
-        );
-      }
-      env[e.name] = value;
-    } else {
-      env[e.name] = expand(e.value ?? "", env);
-    }
-  }
+  const env: Record<string, string> = { ...ctx.env };
   if (ctx.devices?.length) env.NVIDIA_VISIBLE_DEVICES = ctx.devices.join(",");
   const limits = container.resources?.limits ?? {};
+  const requests = container.resources?.requests ?? {};
   let cpuMillis: number | undefined;
   let memoryBytes: number | undefined;
+  let cpuShares: number;
   try {
     if (limits.cpu !== undefined) cpuMillis = Number(Quantity.parse(limits.cpu).milliValue());
     if (limits.memory !== undefined) memoryBytes = Number(Quantity.parse(limits.memory).value());
+    // As the kubelet: a request defaults to the limit; neither is the minimum share.
+    const request = requests.cpu ?? limits.cpu;
+    cpuShares = milliCpuToShares(request === undefined ? 0 : Number(Quantity.parse(request).milliValue()));
   } catch (err) {
-    return fail("CreateContainerConfigError", `limits: ${(err as Error).message}`);
+    return fail("CreateContainerConfigError", `resources: ${(err as Error).message}`);
+  }
+  const pc = pod.spec.securityContext ?? {};
+  const sc = container.securityContext ?? {};
+  const runAsUser = sc.runAsUser ?? pc.runAsUser;
+  const runAsGroup = sc.runAsGroup ?? pc.runAsGroup;
+  // Kubernetes' verifyRunAsNonRoot, for an explicit user (the image's own user is not checked).
+  if ((sc.runAsNonRoot ?? pc.runAsNonRoot) && runAsUser === 0) {
+    const m = pod.metadata;
+    return fail(
+      "CreateContainerConfigError",
+      `container's runAsUser breaks non-root policy (pod: "${m.name}_${m.namespace ?? "default"}(${m.uid})", container: ${container.name})`,
+    );
   }
   return ok({
     name: runtimeName(pod, container.name, ctx.restartCount),
@@ -83,46 +94,23 @@ export function containerConfig(
     },
     cpuMillis,
     memoryBytes,
+    cpuShares,
     devices: ctx.devices,
+    mounts: ctx.mounts,
+    // Docker's "uid:gid"; a group alone keeps the image's user, as CRI's run_as_group needs a user.
+    user:
+      runAsUser !== undefined ? `${runAsUser}${runAsGroup !== undefined ? `:${runAsGroup}` : ""}` : undefined,
+    privileged: sc.privileged || undefined,
+    readOnlyRootfs: sc.readOnlyRootFilesystem || undefined,
+    capAdd: sc.capabilities?.add,
+    capDrop: sc.capabilities?.drop,
+    noNewPrivileges: sc.allowPrivilegeEscalation === false || undefined,
   });
 }
 
-/** The downward API fields an env var may name; undefined for one this kubelet does not serve. */
-function fieldRefValue(pod: Pod, path: string | undefined, ctx: ContainerContext): string | undefined {
-  const m = pod.metadata;
-  switch (path) {
-    case "metadata.name":
-      return m.name ?? "";
-    case "metadata.namespace":
-      return m.namespace ?? "default";
-    case "metadata.uid":
-      return m.uid ?? "";
-    case "spec.nodeName":
-      return pod.spec.nodeName ?? ctx.nodeName;
-    case "spec.serviceAccountName":
-      return pod.spec.serviceAccountName ?? "";
-    case "status.podIP":
-    case "status.podIPs":
-      return ctx.podIP;
-    case "status.hostIP":
-    case "status.hostIPs":
-      return ctx.hostIP;
-  }
-  const labelOrAnnotation = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path ?? "");
-  if (labelOrAnnotation) {
-    const map = labelOrAnnotation[1] === "labels" ? m.labels : m.annotations;
-    return map?.[labelOrAnnotation[2]!] ?? "";
-  }
-  return undefined;
-}
-
-/**
- * Kubernetes' $(VAR) expansion: a defined variable is replaced, an undefined one is left as
- * written, and $$ escapes a dollar.
- */
-export function expand(text: string, vars: Record<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (whole, name: string | undefined) => {
-    if (whole === "$$") return "$";
-    return name !== undefined && Object.hasOwn(vars, name) ? vars[name]! : whole;
-  });
+/** Kubernetes' MilliCPUToShares: 1024 per CPU, between 2 and 262144; 0 (no request) is 2. */
+export function milliCpuToShares(milliCpu: number): number {
+  if (milliCpu === 0) return 2;
+  const shares = Math.floor((milliCpu * 1024) / 1000);
+  return Math.min(Math.max(shares, 2), 262_144);
 }

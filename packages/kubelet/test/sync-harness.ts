@@ -2,7 +2,7 @@ import type { Container, Pod, PodSpec, PodStatus } from "@minik8s/api";
 import { FakeClock, silentLogger } from "@minik8s/client";
 import { SimRuntime } from "../src/runtime/sim-runtime.js";
 import type { PodApi } from "../src/status/status-writer.js";
-import { type PodAdmitter, PodSyncer, type SyncResult } from "../src/sync-pod.js";
+import { type PodAdmitter, PodSyncer, type PodSyncerOptions, type SyncResult } from "../src/sync-pod.js";
 
 let uidSeq = 0;
 
@@ -39,7 +39,7 @@ export class SyncHarness {
   readonly api = new RecordingPodApi();
   readonly syncer: PodSyncer;
 
-  constructor(admitter?: PodAdmitter) {
+  constructor(admitter?: PodAdmitter, extra: Partial<PodSyncerOptions> = {}) {
     this.syncer = new PodSyncer({
       runtime: this.sim,
       runtimeName: "sim",
@@ -49,6 +49,7 @@ export class SyncHarness {
       clock: this.clock,
       logger: silentLogger,
       admitter,
+      ...extra,
     });
   }
 

@@ -87,9 +87,12 @@ describe("syncPod: a pod starts", () => {
         app("a", { env: [{ name: "X", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }] }),
       ],
     });
-    expect(await h.sync(pod)).toEqual({ requeueAfterMs: 10_000 });
+    expect(await h.sync(pod)).toEqual({ requeueAfterMs: 2_000 });
     expect(h.status(pod).phase).toBe("Pending");
-    expect(h.status(pod).containerStatuses?.[0]?.state?.waiting?.reason).toBe("CreateContainerConfigError");
+    expect(h.status(pod).containerStatuses?.[0]?.state?.waiting).toEqual({
+      reason: "CreateContainerConfigError",
+      message: 'configmap "c" not found',
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerApiserver } from "./commands/apiserver.js";
 import { registerControllerManager } from "./commands/controller-manager.js";
 import { registerKubelet } from "./commands/kubelet.js";
+import { registerProxy } from "./commands/proxy.js";
 import { registerScheduler } from "./commands/scheduler.js";
 import { registerUp } from "./commands/up.js";
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerApiserver(program);
   registerControllerManager(program);
   registerKubelet(program);
+  registerProxy(program);
   registerScheduler(program);
   registerUp(program);
   return program;

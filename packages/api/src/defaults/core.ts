@@ -58,6 +58,10 @@ export function defaultSecret(secret: Secret): void {
 
 /** A node that reports no allocatable resources can allocate all its capacity. */
 export function defaultNode(node: Node): void {
+  // Kubernetes stores podCIDRs only (its v1 conversion): podCIDR alone becomes podCIDRs, and is
+  // always read back as podCIDRs[0], so the two never disagree.
+  if (node.spec?.podCIDR && !node.spec.podCIDRs?.length) node.spec.podCIDRs = [node.spec.podCIDR];
+  else if (node.spec?.podCIDRs?.length) node.spec.podCIDR = node.spec.podCIDRs[0];
   if (node.status?.capacity && !node.status.allocatable)
     node.status.allocatable = { ...node.status.capacity };
 }

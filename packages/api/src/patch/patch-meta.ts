@@ -121,6 +121,7 @@ const byGroupKind: Readonly<Record<string, PatchMeta>> = {
   "batch/Job": job,
   "batch/CronJob": cronJob,
   "autoscaling/HorizontalPodAutoscaler": withStatusConditions,
+  "policy/PodDisruptionBudget": withStatusConditions,
 };
 
 function groupOf(apiVersion: string): string {

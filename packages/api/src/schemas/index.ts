@@ -5,4 +5,5 @@ export * from "./coordination.js";
 export * from "./core.js";
 export * from "./list.js";
 export * from "./meta.js";
+export * from "./policy.js";
 export * from "./primitives.js";

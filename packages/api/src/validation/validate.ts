@@ -16,6 +16,7 @@ import type {
   Service,
 } from "../schemas/core.js";
 import type { ObjectMeta } from "../schemas/meta.js";
+import type { Eviction, PodDisruptionBudget } from "../schemas/policy.js";
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet } from "./apps.js";
 import { validateHorizontalPodAutoscaler, validateScale } from "./autoscaling.js";
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./batch.js";
@@ -35,6 +36,7 @@ import {
 import { type FieldError, invalid, unknownField } from "./field-error.js";
 import { validateObjectMetaUpdate } from "./object-meta.js";
 import { validatePod, validatePodUpdate } from "./pod.js";
+import { validateEviction, validatePodDisruptionBudget } from "./policy.js";
 import { schemaErrors } from "./schema-errors.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 
@@ -67,6 +69,8 @@ const VALIDATORS: Record<string, Validator> = {
   "autoscaling/v2/HorizontalPodAutoscaler": (o: HorizontalPodAutoscaler) =>
     validateHorizontalPodAutoscaler(o),
   "autoscaling/v1/Scale": (o: Scale) => validateScale(o),
+  "policy/v1/PodDisruptionBudget": (o: PodDisruptionBudget) => validatePodDisruptionBudget(o),
+  "policy/v1/Eviction": (o: Eviction) => validateEviction(o),
 };
 
 const UPDATE_VALIDATORS: Record<string, UpdateValidator> = {

@@ -10,6 +10,7 @@ import {
 } from "@minik8s/api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { parseFieldValidation } from "../registry/admit-object.js";
+import { evictPod } from "../registry/eviction.js";
 import { supportedFields } from "../registry/field-sets.js";
 import { parseRevision, type ResourceStorage, type Selectors } from "../registry/resource-storage.js";
 import type { DeleteOptions } from "../registry/strategy.js";
@@ -17,6 +18,7 @@ import { toTable } from "../tables/to-table.js";
 import type { ApiObject, EventSource, WatchEvent } from "../watch/watch-event.js";
 import type { WatchStreamOptions } from "../watch/watch-pump.js";
 import { includeObjectPolicy, wantsTable } from "./negotiation.js";
+import type { PodProxy } from "./pod-proxy.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { streamWatch } from "./watch-stream.js";
 import {
@@ -37,14 +39,19 @@ const DEFAULT_WATCH_TIMEOUT_SECONDS = 1800;
  * request is about, find that resource's storage, call the verb, and answer JSON (or a Table when
  * kubectl asks for one).
  */
-export function registerResourceRoutes(app: FastifyInstance, lookup: StorageLookup): void {
-  const handler = (request: FastifyRequest, reply: FastifyReply) => serve(request, reply, lookup);
+export function registerResourceRoutes(app: FastifyInstance, lookup: StorageLookup, pods?: PodProxy): void {
+  const handler = (request: FastifyRequest, reply: FastifyReply) => serve(request, reply, lookup, pods);
   for (const prefix of ["/api/*", "/apis/*"]) {
     app.route({ method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], url: prefix, handler });
   }
 }
 
-async function serve(request: FastifyRequest, reply: FastifyReply, lookup: StorageLookup): Promise<unknown> {
+async function serve(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  lookup: StorageLookup,
+  pods?: PodProxy,
+): Promise<unknown> {
   const url = new URL(request.url, "http://apiserver");
   const query = url.searchParams;
   const info = parseRequestInfo(request.method, url.pathname, query);
@@ -87,6 +94,7 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
   switch (info.verb) {
     case "get":
       if (info.subresource === "scale") return send(200, await storage.getScale(namespace, name));
+      if (info.subresource === "log" && pods) return pods.logs(request, reply, namespace ?? "", name);
       if (info.subresource === "log" || info.subresource === "exec") return notServed(info);
       return send(200, await storage.get(namespace, name));
 
@@ -117,6 +125,8 @@ async function serve(request: FastifyRequest, reply: FastifyReply, lookup: Stora
       if (info.subresource === "binding" || info.resource === "bindings") {
         return send(201, await bindThroughStorage(lookup, storage, namespace, info, request.body));
       }
+      if (info.subresource === "eviction")
+        return send(201, await evictThroughStorage(lookup, storage, info, request, dryRun));
       if (info.subresource) return notServed(info);
       const result = await storage.create(namespace, request.body, {
         dryRun,
@@ -268,6 +278,25 @@ async function bindThroughStorage(
   } as unknown as ApiObject;
 }
 
+/** `POST pods/NAME/eviction`: the body comes from the same parsers as every other route's. */
+async function evictThroughStorage(
+  lookup: StorageLookup,
+  pods: ResourceStorage,
+  info: RequestInfo,
+  request: FastifyRequest,
+  dryRun: boolean,
+): Promise<ApiObject> {
+  const pdbs = lookup("policy", "v1", "poddisruptionbudgets");
+  if (!pdbs) throw errors.internal("poddisruptionbudgets are not served");
+  return evictPod(
+    { pods, pdbs, log: request.log as never },
+    info.namespace ?? "default",
+    info.name ?? "",
+    request.body,
+    dryRun,
+  );
+}
+
 function asTable(
   kind: KindInfo,
   objects: ApiObject[],
@@ -379,6 +408,8 @@ function opt<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: N
 }
 
 function notServed(info: RequestInfo): never {
+  // exec arrives as a WebSocket upgrade (pod-proxy.ts); a plain request cannot carry its streams.
+  if (info.subresource === "exec") throw errors.badRequest("Upgrade request required");
   throw new StatusError(
     503,
     "ServiceUnavailable",

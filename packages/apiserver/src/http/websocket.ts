@@ -1,5 +1,6 @@
-import type { IncomingMessage } from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { StatusError } from "@minik8s/api";
 import type { FastifyInstance } from "fastify";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../watch/logger.js";
@@ -65,8 +66,21 @@ export function attachWebSockets(
         });
       },
       (err: unknown) => {
-        log?.error({ err, url: req.url }, "websocket route failed");
-        refuse(socket, 500, "Internal Server Error", "internal error");
+        // A route may refuse with a Status (pod not found, kubelet unreachable): pass it on.
+        if (err instanceof StatusError && err.code < 500) {
+          return refuse(socket, err.code, http.STATUS_CODES[err.code] ?? "Error", err.message, err.reason);
+        }
+        if (err instanceof StatusError)
+          log?.warn({ err: err.message, url: req.url }, "websocket route refused");
+        else log?.error({ err, url: req.url }, "websocket route failed");
+        const status = err instanceof StatusError ? err : undefined;
+        refuse(
+          socket,
+          status?.code ?? 500,
+          http.STATUS_CODES[status?.code ?? 500] ?? "Error",
+          status?.message ?? "internal error",
+          status?.reason,
+        );
       },
     );
   };
@@ -123,7 +137,7 @@ function parseProtocols(header: string | undefined): string[] {
     .filter(Boolean);
 }
 
-function refuse(socket: Duplex, code: number, text: string, message: string): void {
+function refuse(socket: Duplex, code: number, text: string, message: string, reason?: string): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({
     kind: "Status",
@@ -131,7 +145,7 @@ function refuse(socket: Duplex, code: number, text: string, message: string): vo
     metadata: {},
     status: "Failure",
     message,
-    reason: code === 404 ? "NotFound" : code === 400 ? "BadRequest" : "InternalError",
+    reason: reason ?? (code === 404 ? "NotFound" : code === 400 ? "BadRequest" : "InternalError"),
     code,
   });
   socket.once("finish", () => socket.destroy());

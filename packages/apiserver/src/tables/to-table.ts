@@ -11,6 +11,7 @@ import { jobPrinter } from "./job-columns.js";
 import { leasePrinter } from "./lease-columns.js";
 import { namespacePrinter } from "./namespace-columns.js";
 import { nodePrinter } from "./node-columns.js";
+import { pdbPrinter } from "./pdb-columns.js";
 import { podPrinter } from "./pod-columns.js";
 import { replicaSetPrinter } from "./replicaset-columns.js";
 import { secretPrinter } from "./secret-columns.js";
@@ -33,6 +34,7 @@ const PRINTERS = new Map<string, Printer>([
   ["batch/jobs", jobPrinter],
   ["batch/cronjobs", cronJobPrinter],
   ["autoscaling/horizontalpodautoscalers", hpaPrinter],
+  ["policy/poddisruptionbudgets", pdbPrinter],
 ]);
 
 function printerFor(plural: string, group: string): Printer {

@@ -5,7 +5,7 @@ import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Node } from "@minik8s/api/schemas/core";
 import { type ApiServer, startApiServer } from "@minik8s/apiserver";
 import { Client, type Logger } from "@minik8s/client";
-import { Kubelet, SimRuntime } from "@minik8s/kubelet";
+import { Kubelet, type KubeletOptions, SimRuntime } from "@minik8s/kubelet";
 import {
   defaultSchedulerConfig,
   profilesFromConfig,
@@ -13,6 +13,7 @@ import {
   startScheduler,
 } from "@minik8s/scheduler";
 import { ControllerManager, type ControllerManagerOptions } from "../../src/index.js";
+import { PartitionProxy } from "./partition.js";
 
 const NODES = kindForApiVersion("v1", "Node")!;
 
@@ -61,6 +62,9 @@ function machine(n: number) {
  */
 export class TestCluster {
   manager: ControllerManager;
+  /** With `partitionable`: each kubelet's link to the apiserver, to cut and heal. */
+  partitions: PartitionProxy[] = [];
+  private kubeletClients: Client[] = [];
 
   private constructor(
     readonly server: ApiServer,
@@ -75,17 +79,33 @@ export class TestCluster {
   }
 
   static async start(
-    opts: { nodes?: number; manager?: Partial<ControllerManagerOptions> } = {},
+    opts: {
+      nodes?: number;
+      manager?: Partial<ControllerManagerOptions>;
+      kubelet?: Partial<KubeletOptions>;
+      /** Each kubelet talks to the apiserver through its own PartitionProxy. */
+      partitionable?: boolean;
+    } = {},
   ): Promise<TestCluster> {
     const dataDir = await mkdtemp(join(tmpdir(), "minik8s-cm-"));
     const server = await startApiServer({ dataDir: join(dataDir, "data"), port: 0, logger: false });
     const client = new Client({ server: server.url });
     const runtimes: SlowStartRuntime[] = [];
     const kubelets: Kubelet[] = [];
+    const partitions: PartitionProxy[] = [];
+    const kubeletClients: Client[] = [];
     for (let n = 1; n <= (opts.nodes ?? 2); n++) {
       const runtime = new SlowStartRuntime({ podSubnet: `10.88.${n}` });
+      let kubeletClient = client;
+      if (opts.partitionable) {
+        const proxy = await new PartitionProxy(server.url).start();
+        partitions.push(proxy);
+        kubeletClient = new Client({ server: proxy.url });
+        kubeletClients.push(kubeletClient);
+      }
       const kubelet = new Kubelet({
-        client,
+        ...opts.kubelet,
+        client: kubeletClient,
         nodeName: `sim-${n}`,
         runtime,
         rootDir: join(dataDir, `kubelet-${n}`),
@@ -120,6 +140,8 @@ export class TestCluster {
       dataDir,
       opts.manager ?? {},
     );
+    cluster.partitions = partitions;
+    cluster.kubeletClients = kubeletClients;
     cluster.manager.start();
     return cluster;
   }
@@ -152,6 +174,8 @@ export class TestCluster {
     await this.manager.stop();
     await this.scheduler.stop();
     await Promise.all(this.kubelets.map((k) => k.stop()));
+    for (const c of this.kubeletClients) c.close();
+    await Promise.all(this.partitions.map((p) => p.close()));
     this.client.close();
     await this.server.close();
     await rm(this.dataDir, { recursive: true, force: true });

@@ -17,6 +17,8 @@ export interface NodeFacts {
   runtime: { ok: true; version: RuntimeVersion } | { ok: false; message: string };
   /** GPUs advertised as nvidia.com/gpu; absent: the resource is not advertised at all. */
   gpus?: number | undefined;
+  /** Where the kubelet server listens; the apiserver reaches logs and exec there. */
+  kubeletPort?: number | undefined;
 }
 
 /**
@@ -58,6 +60,9 @@ export function desiredNodeStatus(
       { ...ready, lastHeartbeatTime: rfc3339(now), lastTransitionTime: transition ?? rfc3339(now) },
     ],
     addresses: nodeAddresses(facts.machine),
+    ...(facts.kubeletPort !== undefined
+      ? { daemonEndpoints: { kubeletEndpoint: { Port: facts.kubeletPort } } }
+      : {}),
     nodeInfo: {
       machineID: facts.machine.machineID,
       systemUUID: "",

@@ -9,6 +9,8 @@
  * reason Kubernetes would show (`ErrImagePull`, `CreateContainerError` ...); a thrown error means
  * the runtime itself is unreachable.
  */
+import type { Readable, Writable } from "node:stream";
+
 export type RuntimeResult<T> = { ok: true; value: T } | { ok: false; error: RuntimeError };
 
 export interface RuntimeError {
@@ -78,6 +80,10 @@ export interface SandboxConfig {
   name: string;
   hostname: string;
   labels: Record<string, string>;
+  /** The network the sandbox joins: a runtime network's name, or "host"; absent: the runtime's default. */
+  network?: string | undefined;
+  /** The pod's resolv.conf (CRI's DNSConfig); absent: the runtime's default, the host's. */
+  dns?: { nameservers: string[]; searches: string[]; options: string[] } | undefined;
 }
 
 export interface ContainerConfig {
@@ -95,6 +101,26 @@ export interface ContainerConfig {
   memoryBytes?: number | undefined;
   /** GPU device IDs the device manager allocated to this container. */
   devices?: string[] | undefined;
+  /** From requests.cpu (limits.cpu when no request): Kubernetes' cgroup cpu shares, 2 at least. */
+  cpuShares?: number | undefined;
+  /** Host paths bind-mounted into the container (volumes; tmpfs ones are already mounted on the host). */
+  mounts?: Mount[] | undefined;
+  /** securityContext runAsUser[:runAsGroup], numeric, as Docker's User. */
+  user?: string | undefined;
+  privileged?: boolean | undefined;
+  readOnlyRootfs?: boolean | undefined;
+  /** securityContext.capabilities: names as Kubernetes writes them (NET_ADMIN, ALL). */
+  capAdd?: string[] | undefined;
+  capDrop?: string[] | undefined;
+  /** securityContext.allowPrivilegeEscalation: false sets no_new_privs. */
+  noNewPrivileges?: boolean | undefined;
+}
+
+/** CRI's Mount: one host path at one path inside the container. */
+export interface Mount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
 }
 
 export type PullPolicy = "Always" | "IfNotPresent" | "Never";
@@ -107,6 +133,9 @@ export interface RuntimeVersion {
 
 export interface ContainerRuntime {
   version(): Promise<RuntimeVersion>;
+
+  /** Whether `image` is present already (CRI's ImageStatus): the kubelet's Pulling/Pulled events. */
+  imagePresent(image: string): Promise<boolean>;
 
   /** Makes `image` present as `policy` says; the value is the image ID. */
   ensureImage(image: string, policy: PullPolicy): Promise<RuntimeResult<string>>;
@@ -126,6 +155,67 @@ export interface ContainerRuntime {
   /** Every container and sandbox carrying all these labels. */
   list(labels: Record<string, string>): Promise<RuntimeContainer[]>;
   inspect(id: string): Promise<RuntimeContainer | undefined>;
+
+  /**
+   * CRI's ExecSync: runs `command` in running container `id` and collects its output (stdout
+   * and stderr together). Exec probes and exec lifecycle hooks use it. Failures to run it at
+   * all (container not running, no such binary's exec failing to start, `timeoutMs` passing)
+   * are values: reason ExecTimeout or ExecError.
+   */
+  execSync(id: string, command: string[], timeoutMs: number): Promise<RuntimeResult<ExecSyncResult>>;
+
+  /** The container's output, stdout and stderr interleaved; with `follow`, until it exits or is destroyed. */
+  logs(id: string, opts: LogOptions): Promise<Readable>;
+  /** Starts `command` in a running container with its streams attached (kubectl exec). */
+  execStream(id: string, opts: ExecStreamOptions): Promise<ExecSession>;
+  /** What a running container uses now (the Summary API's figures); absent where not measured. */
+  stats?(id: string): Promise<ContainerUsage | undefined>;
+}
+
+/** CPU and memory of one container, in the Summary API's units. */
+export interface ContainerUsage {
+  /** CPU time used since it started. */
+  usageCoreNanoSeconds?: number | undefined;
+  memoryUsageBytes?: number | undefined;
+  /** Usage less inactive file cache: what the OOM killer and evictions look at. */
+  memoryWorkingSetBytes?: number | undefined;
+}
+
+/** CRI's log options, as `GET /containerLogs` takes them. */
+export interface LogOptions {
+  follow?: boolean | undefined;
+  /** Only the last N lines. */
+  tailLines?: number | undefined;
+  /** Only lines written in the last N seconds. */
+  sinceSeconds?: number | undefined;
+  /** Prefix each line with its RFC 3339 time. */
+  timestamps?: boolean | undefined;
+}
+
+export interface ExecStreamOptions {
+  command: string[];
+  stdin: boolean;
+  tty: boolean;
+}
+
+/** A running exec: its streams, a way to resize its terminal, and its exit code once it ends. */
+export interface ExecSession {
+  /** Present when stdin was asked for; ending it closes the command's stdin. */
+  stdin?: Writable | undefined;
+  stdout: Readable;
+  /** Ends at once with a TTY: a terminal has one output stream. */
+  stderr: Readable;
+  resize(width: number, height: number): Promise<void>;
+  /** Resolves when the command has exited (and its output has been read). */
+  exitCode: Promise<number>;
+  /** Gives up on the command (the client went away). */
+  abort(): void;
+}
+
+export interface ExecSyncResult {
+  exitCode: number;
+  /** Stdout and stderr interleaved, as Kubernetes' exec prober reads them. */
+  output: string;
 }
 
 /** The restart count label read back, 0 when absent or garbled. */

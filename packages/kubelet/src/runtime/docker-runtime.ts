@@ -1,11 +1,19 @@
+import { writeFile } from "node:fs/promises";
+import { type Readable, Writable } from "node:stream";
 import Docker from "dockerode";
 import { isSimulatedDevice } from "../gpu/device-manager.js";
+import { formatResolvConf } from "../network/pod-dns.js";
 import {
   type ContainerConfig,
   type ContainerRuntime,
   type ContainerStateName,
+  type ContainerUsage,
+  type ExecSession,
+  type ExecStreamOptions,
+  type ExecSyncResult,
   fail,
   LABELS,
+  type LogOptions,
   ok,
   type PullPolicy,
   type RuntimeContainer,
@@ -14,8 +22,11 @@ import {
   restartCountOf,
   type SandboxConfig,
 } from "./container-runtime.js";
+import { dockerExec, dockerLogs, dockerStats } from "./docker-streams.js";
 
 export const PAUSE_IMAGE = "minik8s/pause:1";
+/** Kubernetes' exec prober reads at most 10 KiB of output. */
+const EXEC_OUTPUT_LIMIT = 10 * 1024;
 
 export interface DockerRuntimeOptions {
   /** dockerode's options; the default reads DOCKER_HOST or /var/run/docker.sock. */
@@ -28,7 +39,9 @@ export interface DockerRuntimeOptions {
  * (the sandbox, holding the network and IPC namespaces, hostname = pod name) and app containers
  * that join it with `NetworkMode: container:<sandbox>`, so they share one IP and reach each
  * other on localhost. Labels carry everything the kubelet needs to adopt them after a restart.
- * Not here yet: volumes, probes, logs and exec, a pod network other than Docker's bridge.
+ * Volumes arrive as bind mounts of host paths the volume manager prepared; limits as NanoCpus,
+ * CpuShares and Memory (MemorySwap equal to it: no swap, as Kubernetes).
+ * Not here yet: probes, logs and exec, a pod network other than Docker's bridge.
  */
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
@@ -42,6 +55,10 @@ export class DockerRuntime implements ContainerRuntime {
   async version(): Promise<RuntimeVersion> {
     const v = await this.docker.version();
     return { name: "docker", version: v.Version };
+  }
+
+  async imagePresent(image: string): Promise<boolean> {
+    return (await this.imageId(image)) !== undefined;
   }
 
   async ensureImage(image: string, policy: PullPolicy): Promise<RuntimeResult<string>> {
@@ -62,14 +79,22 @@ export class DockerRuntime implements ContainerRuntime {
     const image = await this.ensureImage(this.pauseImage, "IfNotPresent");
     if (!image.ok) return fail("CreatePodSandboxError", `sandbox image: ${image.error.message}`);
     try {
+      const host = config.network === "host";
+      const dns = host ? undefined : config.dns;
       const c = await this.docker.createContainer({
         name: config.name,
         Image: this.pauseImage,
-        Hostname: config.hostname,
+        // Docker refuses a hostname of its own on the host's network.
+        ...(host ? {} : { Hostname: config.hostname }),
         Labels: config.labels,
-        HostConfig: { NetworkMode: "bridge", IpcMode: "shareable" },
+        HostConfig: {
+          NetworkMode: config.network ?? "bridge",
+          IpcMode: "shareable",
+          ...(dns ? { Dns: dns.nameservers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
+        },
       });
       await c.start();
+      if (dns) await this.writeResolvConf(c.id, dns);
       return ok(c.id);
     } catch (err) {
       return fail("CreatePodSandboxError", messageOf(err));
@@ -88,11 +113,31 @@ export class DockerRuntime implements ContainerRuntime {
         ...(config.workingDir ? { WorkingDir: config.workingDir } : {}),
         Env: Object.entries(config.env).map(([k, v]) => `${k}=${v}`),
         Labels: config.labels,
+        ...(config.user !== undefined ? { User: config.user } : {}),
         HostConfig: {
           NetworkMode: `container:${sandboxId}`,
           IpcMode: `container:${sandboxId}`,
           ...(config.cpuMillis !== undefined ? { NanoCpus: config.cpuMillis * 1_000_000 } : {}),
-          ...(config.memoryBytes !== undefined ? { Memory: config.memoryBytes } : {}),
+          ...(config.cpuShares !== undefined ? { CpuShares: config.cpuShares } : {}),
+          // No swap beyond the limit, as Kubernetes' default (NoSwap): the limit is the limit.
+          ...(config.memoryBytes !== undefined
+            ? { Memory: config.memoryBytes, MemorySwap: config.memoryBytes }
+            : {}),
+          ...(config.mounts?.length
+            ? {
+                Mounts: config.mounts.map((m) => ({
+                  Type: "bind" as const,
+                  Source: m.hostPath,
+                  Target: m.containerPath,
+                  ReadOnly: m.readOnly,
+                })),
+              }
+            : {}),
+          ...(config.privileged ? { Privileged: true } : {}),
+          ...(config.readOnlyRootfs ? { ReadonlyRootfs: true } : {}),
+          ...(config.capAdd?.length ? { CapAdd: config.capAdd } : {}),
+          ...(config.capDrop?.length ? { CapDrop: config.capDrop } : {}),
+          ...(config.noNewPrivileges ? { SecurityOpt: ["no-new-privileges"] } : {}),
           // Simulated GPUs travel only as NVIDIA_VISIBLE_DEVICES: Docker has no driver for them.
           ...(real.length > 0
             ? { DeviceRequests: [{ Driver: "nvidia", DeviceIDs: real, Capabilities: [["gpu"]] }] }
@@ -172,6 +217,81 @@ export class DockerRuntime implements ContainerRuntime {
       ip: sandbox && state === "running" ? ip || undefined : undefined,
       devices: devices?.length ? devices : undefined,
     };
+  }
+
+  async execSync(id: string, command: string[], timeoutMs: number): Promise<RuntimeResult<ExecSyncResult>> {
+    let exec: Docker.Exec;
+    let stream: NodeJS.ReadableStream;
+    try {
+      exec = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: false });
+      stream = await exec.start({ hijack: true, stdin: false });
+    } catch (err) {
+      return fail("ExecError", messageOf(err));
+    }
+    // Docker multiplexes stdout and stderr on one stream; both go to one buffer, capped.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (size < EXEC_OUTPUT_LIMIT) chunks.push(chunk.subarray(0, EXEC_OUTPUT_LIMIT - size));
+        size += chunk.length;
+        done();
+      },
+    });
+    this.docker.modem.demuxStream(stream, sink, sink);
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      new Promise<"ended">((resolve) => {
+        stream.once("end", () => resolve("ended"));
+        stream.once("close", () => resolve("ended"));
+        stream.once("error", () => resolve("ended"));
+      }),
+      new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (ended === "timeout") {
+      // Docker cannot kill an exec'd process; like dockershim, stop waiting and let it run.
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      return fail("ExecTimeout", `command "${command.join(" ")}" timed out after ${timeoutMs}ms`);
+    }
+    try {
+      const info = await exec.inspect();
+      return ok({ exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") });
+    } catch (err) {
+      return fail("ExecError", messageOf(err));
+    }
+  }
+
+  logs(id: string, opts: LogOptions): Promise<Readable> {
+    return dockerLogs(this.docker, id, opts);
+  }
+
+  execStream(id: string, opts: ExecStreamOptions): Promise<ExecSession> {
+    return dockerExec(this.docker, id, opts);
+  }
+
+  stats(id: string): Promise<ContainerUsage | undefined> {
+    return dockerStats(this.docker, id);
+  }
+
+  /**
+   * On a user-defined network Docker points resolv.conf at its embedded DNS server (127.0.0.11),
+   * which forwards to `Dns`; like dockershim we write the file Docker made for the sandbox, so
+   * pods see the cluster's nameserver as Kubernetes gives it. App containers joined to the
+   * sandbox share that file. If it cannot be written (a remote Docker engine, no root), the
+   * embedded server still forwards to the same nameservers with the same search path.
+   */
+  private async writeResolvConf(id: string, dns: NonNullable<SandboxConfig["dns"]>): Promise<void> {
+    try {
+      const path = (await this.docker.getContainer(id).inspect()).ResolvConfPath;
+      if (path) await writeFile(path, formatResolvConf(dns));
+    } catch {
+      // Docker's own resolv.conf stays: see above.
+    }
   }
 
   private async imageId(image: string): Promise<string | undefined> {

@@ -1,9 +1,14 @@
+import type { Readable } from "node:stream";
 import { type Clock, realClock } from "@minik8s/client";
 import {
   type ContainerConfig,
   type ContainerRuntime,
+  type ExecSession,
+  type ExecStreamOptions,
+  type ExecSyncResult,
   fail,
   LABELS,
+  type LogOptions,
   ok,
   type PullPolicy,
   type RuntimeContainer,
@@ -12,6 +17,7 @@ import {
   restartCountOf,
   type SandboxConfig,
 } from "./container-runtime.js";
+import { defaultSimExec, type SimExecHandler, SimLogBook, simExec } from "./sim-streams.js";
 
 export interface SimRuntimeOptions {
   clock?: Clock;
@@ -40,17 +46,29 @@ export class SimRuntime implements ContainerRuntime {
   private readonly subnet: string;
   private nextId = 1;
   private nextIp = 2;
+  private readonly logBook: SimLogBook;
+  private streamExecHandler: SimExecHandler = defaultSimExec;
   /** Every image pull, in order: lets tests check the pull policy. */
   readonly pulls: string[] = [];
+  /** Every execSync, in order (probes, hooks). */
+  readonly execs: { id: string; command: string[] }[] = [];
+  private execHandler:
+    | ((c: RuntimeContainer, command: string[]) => ExecSyncResult | "hang" | undefined)
+    | undefined;
 
   constructor(opts: SimRuntimeOptions = {}) {
     this.clock = opts.clock ?? realClock;
+    this.logBook = new SimLogBook(this.clock);
     for (const image of opts.images ?? []) this.present.add(image);
     this.subnet = opts.podSubnet ?? "10.88.0";
   }
 
   async version(): Promise<RuntimeVersion> {
     return { name: "sim", version: "0.1.0" };
+  }
+
+  async imagePresent(image: string): Promise<boolean> {
+    return this.present.has(image);
   }
 
   async ensureImage(image: string, policy: PullPolicy): Promise<RuntimeResult<string>> {
@@ -145,6 +163,7 @@ export class SimRuntime implements ContainerRuntime {
     const c = this.containers.get(id);
     if (c?.state === "running") this.finish(c, 137);
     this.containers.delete(id);
+    this.logBook.removed(id);
   }
 
   async list(labels: Record<string, string>): Promise<RuntimeContainer[]> {
@@ -158,7 +177,51 @@ export class SimRuntime implements ContainerRuntime {
     return c && copy(c);
   }
 
+  async execSync(id: string, command: string[], timeoutMs: number): Promise<RuntimeResult<ExecSyncResult>> {
+    const c = this.containers.get(id);
+    if (c?.state !== "running") return fail("ExecError", `container ${id} is not running`);
+    this.execs.push({ id, command: [...command] });
+    const answer = this.execHandler?.(copy(c), command) ?? { exitCode: 0, output: "" };
+    if (answer === "hang") {
+      await new Promise<void>((resolve) => this.clock.setTimer(resolve, timeoutMs));
+      return fail("ExecTimeout", `command "${command.join(" ")}" timed out after ${timeoutMs}ms`);
+    }
+    return ok(answer);
+  }
+
+  async logs(id: string, opts: LogOptions): Promise<Readable> {
+    if (!this.containers.has(id)) throw new Error(`sim: no container ${id}`);
+    return this.logBook.read(id, opts);
+  }
+
+  async execStream(id: string, opts: ExecStreamOptions): Promise<ExecSession> {
+    const c = this.containers.get(id);
+    if (c?.state !== "running") throw new Error(`sim: container ${id} is not running`);
+    return simExec(opts, this.streamExecHandler);
+  }
+
   // ---- what tests (and hollow nodes) do to the simulated world ----------------------------
+
+  /** Container `id` writes `text` to its output (what `logs` returns). */
+  writeLog(id: string, text: string): void {
+    if (!this.containers.has(id)) throw new Error(`sim: no container ${id}`);
+    this.logBook.append(id, text);
+  }
+
+  /** What `execStream` (kubectl exec) runs from now on (default: echo, cat, `sh -c 'exit N'`). */
+  onExecStream(handler: SimExecHandler): void {
+    this.streamExecHandler = handler;
+  }
+
+  /**
+   * What `execSync` answers (exec probes and hooks): a result, "hang" (it outlasts its timeout
+   * on the runtime's clock), or undefined for exit 0 with no output.
+   */
+  onExec(
+    handler: ((c: RuntimeContainer, command: string[]) => ExecSyncResult | "hang" | undefined) | undefined,
+  ): void {
+    this.execHandler = handler;
+  }
 
   /** The process of container `id` exits with `exitCode` (a sandbox exiting takes its IP along). */
   exit(id: string, exitCode: number, reason?: string): void {
@@ -220,6 +283,7 @@ export class SimRuntime implements ContainerRuntime {
     c.reason = reason;
     c.finishedAt = this.clock.now();
     if (c.kind === "sandbox") c.ip = undefined;
+    this.logBook.finished(c.id);
   }
 
   private keyOf(c: SimContainer): string {

@@ -25,6 +25,8 @@ export interface PodRuntimeView {
   instances: Map<string, { current?: RuntimeContainer; previous?: RuntimeContainer }>;
   /** Waiting reasons the sync decided (backoff, pull and create errors), per container name. */
   waiting: Map<string, Waiting>;
+  /** What the probes say of each current instance; a container without one is ready once running. */
+  probes?: Map<string, { started: boolean; ready: boolean }> | undefined;
 }
 
 export interface StatusContext {
@@ -66,7 +68,9 @@ export function buildPodStatus(pod: Pod, view: PodRuntimeView, ctx: StatusContex
     readiness("ContainersReady", completed, unready),
     old.conditions?.find((c) => c.type === "PodScheduled") ?? { type: "PodScheduled", status: "True" },
   ];
-  const podIP = view.sandbox?.state === "running" ? view.sandbox.ip : undefined;
+  // A hostNetwork pod's IP is the node's (Kubernetes does the same).
+  const podIP =
+    view.sandbox?.state === "running" ? (pod.spec.hostNetwork ? ctx.hostIP : view.sandbox.ip) : undefined;
   const status: PodStatus = {
     ...old,
     phase,
@@ -120,16 +124,17 @@ function containerStatus(
     state = { waiting: { reason: notYet?.reason ?? "ContainerCreating" } };
   }
   const running = state.running !== undefined;
+  const probed = view.probes?.get(spec.name);
   return {
     name: spec.name,
     state,
     lastState,
-    ready: running,
+    ready: running && (probed?.ready ?? true),
     restartCount: current?.restartCount ?? 0,
     image: spec.image ?? "",
     imageID: current ? `${ctx.runtimeName}://${current.imageId}` : "",
     ...(current ? { containerID: `${ctx.runtimeName}://${current.id}` } : {}),
-    started: running,
+    started: running && (probed?.started ?? true),
   };
 }
 

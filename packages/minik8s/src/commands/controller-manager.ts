@@ -1,8 +1,15 @@
 import { hostname } from "node:os";
+import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK } from "@minik8s/api";
 import { Client, loadClientConfig } from "@minik8s/client";
-import { CONTROLLER_NAMES, ControllerManager, parseControllerNames } from "@minik8s/controller-manager";
+import {
+  CidrSet,
+  CONTROLLER_NAMES,
+  ControllerManager,
+  parseControllerNames,
+} from "@minik8s/controller-manager";
 import type { Command } from "commander";
 import { pino } from "pino";
+import { parseDurationFlag, parseNumberFlag } from "../duration.js";
 import { stopOnSignals } from "../signals.js";
 
 interface ControllerManagerFlags {
@@ -11,6 +18,14 @@ interface ControllerManagerFlags {
   controllers: string;
   leaderElect?: boolean;
   workers: string;
+  clusterCidr: string;
+  nodeCidrMaskSize: string;
+  nodeMonitorGracePeriod: string;
+  nodeStartupGracePeriod: string;
+  nodeMonitorPeriod: string;
+  nodeEvictionRate: string;
+  unhealthyZoneThreshold: string;
+  zoneDisruptionGuard: boolean;
   logLevel: string;
 }
 
@@ -32,6 +47,33 @@ export function registerControllerManager(program: Command): void {
     )
     .option("--leader-elect", "act only while holding the kube-system/minik8s-controller-manager Lease")
     .option("--workers <n>", "keys each controller works on at once", "5")
+    .option(
+      "--cluster-cidr <cidr>",
+      "the pod network the node IPAM controller cuts into node pod CIDRs",
+      DEFAULT_CLUSTER_CIDR,
+    )
+    .option(
+      "--node-cidr-mask-size <n>",
+      "the prefix length of each node's pod CIDR",
+      String(DEFAULT_NODE_CIDR_MASK),
+    )
+    .option(
+      "--node-monitor-grace-period <duration>",
+      "silence after which a node is Unknown and tainted",
+      "40s",
+    )
+    .option("--node-startup-grace-period <duration>", "the same for a node that never posted Ready", "1m")
+    .option("--node-monitor-period <duration>", "how often each node's health is looked at", "5s")
+    .option("--node-eviction-rate <n>", "nodes per second tainted NoExecute (their pods evicted)", "3")
+    .option(
+      "--unhealthy-zone-threshold <fraction>",
+      "share of not-ready nodes that stops evictions in a zone",
+      "0.55",
+    )
+    .option(
+      "--no-zone-disruption-guard",
+      "evict from failed nodes even when most or all nodes failed at once",
+    )
     .option("--log-level <level>", "trace, debug, info, warn or error", "info")
     .action(async (flags: ControllerManagerFlags) => {
       const controllers = parseControllerNames(flags.controllers);
@@ -40,6 +82,20 @@ export function registerControllerManager(program: Command): void {
       if (!Number.isInteger(workers) || workers < 1) {
         throw new Error(`--workers: want a positive integer, got ${flags.workers}`);
       }
+      const nodeCIDRMaskSize = Number(flags.nodeCidrMaskSize);
+      if (!Number.isInteger(nodeCIDRMaskSize)) {
+        throw new Error(`--node-cidr-mask-size: want an integer, got ${flags.nodeCidrMaskSize}`);
+      }
+      const cidrs = CidrSet.create(flags.clusterCidr, nodeCIDRMaskSize);
+      if (cidrs instanceof Error) throw new Error(`--cluster-cidr/--node-cidr-mask-size: ${cidrs.message}`);
+      const nodeLifecycle = {
+        gracePeriodMs: parseDurationFlag("--node-monitor-grace-period", flags.nodeMonitorGracePeriod),
+        startupGracePeriodMs: parseDurationFlag("--node-startup-grace-period", flags.nodeStartupGracePeriod),
+        monitorPeriodMs: parseDurationFlag("--node-monitor-period", flags.nodeMonitorPeriod),
+        evictionRate: parseNumberFlag("--node-eviction-rate", flags.nodeEvictionRate),
+        unhealthyZoneThreshold: parseNumberFlag("--unhealthy-zone-threshold", flags.unhealthyZoneThreshold),
+        zoneDisruptionGuard: flags.zoneDisruptionGuard,
+      };
       const log = pino({ name: "controller-manager", level: flags.logLevel }, pino.destination(2));
       const client = new Client(
         await loadClientConfig({ server: flags.server, kubeconfig: flags.kubeconfig }),
@@ -51,6 +107,9 @@ export function registerControllerManager(program: Command): void {
         leaderElect: flags.leaderElect ?? false,
         identity,
         workers,
+        clusterCIDR: flags.clusterCidr,
+        nodeCIDRMaskSize,
+        nodeLifecycle,
         logger: log,
       });
       manager.start();

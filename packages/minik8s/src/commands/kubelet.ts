@@ -1,7 +1,10 @@
 import { resolve } from "node:path";
+import { DEFAULT_CLUSTER_CIDR, parseCidr } from "@minik8s/api";
 import { Client, loadClientConfig } from "@minik8s/client";
 import {
   type ContainerRuntime,
+  cleanUpNode,
+  DockerPodNetwork,
   DockerRuntime,
   devicesFor,
   Kubelet,
@@ -12,6 +15,7 @@ import {
 } from "@minik8s/kubelet";
 import type { Command } from "commander";
 import { pino } from "pino";
+import { parseDurationFlag, parseNumberFlag } from "../duration.js";
 import { stopOnSignals } from "../signals.js";
 
 interface KubeletFlags {
@@ -24,6 +28,13 @@ interface KubeletFlags {
   nodeLabels: string;
   registerWithTaints: string;
   logLevel: string;
+  port: string;
+  address: string;
+  clusterCidr: string;
+  podCidrWait: string;
+  nodeStatusUpdateFrequency: string;
+  nodeLeaseDurationSeconds: string;
+  cleanup?: boolean;
 }
 
 /**
@@ -44,17 +55,65 @@ export function registerKubelet(program: Command): void {
     .option("--node-labels <k=v,...>", "labels to register the node with", "")
     .option("--register-with-taints <k=v:Effect,...>", "taints to register the node with", "")
     .option("--log-level <level>", "trace, debug, info, warn or error", "info")
+    .option(
+      "--port <port>",
+      "the port of the kubelet server (logs, exec, stats); 0 picks a free one",
+      "10250",
+    )
+    .option("--address <ip>", "the address the kubelet server listens on", "0.0.0.0")
+    .option(
+      "--cluster-cidr <cidr>",
+      "the whole pod network, which the host's DOCKER-USER rules let through",
+      DEFAULT_CLUSTER_CIDR,
+    )
+    .option("--pod-cidr-wait <seconds>", "how long to wait at start for the node's spec.podCIDR", "10")
+    .option(
+      "--node-status-update-frequency <duration>",
+      "how often the node status is checked and posted if changed",
+      "10s",
+    )
+    .option(
+      "--node-lease-duration-seconds <n>",
+      "the node Lease's duration; it is renewed every quarter of it",
+      "40",
+    )
+    .option("--cleanup", "remove this node's containers and pod network (and the host's rules), then exit")
     .action(async (flags: KubeletFlags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new Error(`--port: want a port number, got ${JSON.stringify(flags.port)}`);
+      }
       const labels = parseNodeLabels(flags.nodeLabels);
       if (typeof labels === "string") throw new Error(labels);
       const taints = parseTaints(flags.registerWithTaints);
       if (typeof taints === "string") throw new Error(taints);
       const gpuMode = parseGpuMode(flags.gpus);
       if (typeof gpuMode === "string") throw new Error(gpuMode);
+      if (!parseCidr(flags.clusterCidr)) {
+        throw new Error(`--cluster-cidr: want an IPv4 CIDR such as 10.244.0.0/16, got ${flags.clusterCidr}`);
+      }
+      const podCIDRWaitMs = Number(flags.podCidrWait) * 1000;
+      if (!Number.isFinite(podCIDRWaitMs) || podCIDRWaitMs < 0) {
+        throw new Error(`--pod-cidr-wait: want seconds, got ${JSON.stringify(flags.podCidrWait)}`);
+      }
+      const nodeStatusUpdateFrequencyMs = parseDurationFlag(
+        "--node-status-update-frequency",
+        flags.nodeStatusUpdateFrequency,
+      );
+      const nodeLeaseRenewMs =
+        parseNumberFlag("--node-lease-duration-seconds", flags.nodeLeaseDurationSeconds) * 250;
       let runtime: ContainerRuntime;
       if (flags.runtime === "docker") runtime = new DockerRuntime();
       else if (flags.runtime === "sim") runtime = new SimRuntime();
       else throw new Error(`--runtime: want docker or sim, got ${JSON.stringify(flags.runtime)}`);
+      const podNetwork =
+        flags.runtime === "docker" ? new DockerPodNetwork({ clusterCIDR: flags.clusterCidr }) : undefined;
+      if (flags.cleanup) {
+        const failed = await cleanUpNode(runtime, flags.nodeName, podNetwork);
+        if (failed) throw failed;
+        process.stdout.write(`node ${flags.nodeName}: containers and pod network removed\n`);
+        return;
+      }
 
       const log = pino({ name: "kubelet", level: flags.logLevel }, pino.destination(2));
       const client = new Client(
@@ -69,6 +128,10 @@ export function registerKubelet(program: Command): void {
         nodeLabels: labels,
         taints,
         logger: log,
+        server: { port, address: flags.address },
+        nodeStatusUpdateFrequencyMs,
+        nodeLeaseRenewMs,
+        ...(podNetwork ? { podNetwork, hostRoutes: true, podCIDRWaitMs } : {}),
       });
       stopOnSignals(async () => {
         await kubelet.stop();

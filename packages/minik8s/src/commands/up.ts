@@ -14,12 +14,14 @@ import {
 import { CONTROLLER_NAMES, ControllerManager } from "@minik8s/controller-manager";
 import {
   type ContainerRuntime,
+  DockerPodNetwork,
   DockerRuntime,
   devicesFor,
   Kubelet,
   parseGpuMode,
   SimRuntime,
 } from "@minik8s/kubelet";
+import { type ProxyMode, type RunningProxy, startProxy } from "@minik8s/proxy";
 import { defaultSchedulerConfig, profilesFromConfig, startScheduler } from "@minik8s/scheduler";
 import type { Command } from "commander";
 import { pino } from "pino";
@@ -31,6 +33,7 @@ interface UpOptions {
   runtime: string;
   gpus: string;
   nodeName: string;
+  proxyMode?: string;
   logLevel: string;
 }
 
@@ -53,8 +56,11 @@ export function registerUp(program: Command): void {
     .option("--runtime <runtime>", "docker, or sim to run pods in memory without containers", "docker")
     .option("--gpus <gpus>", "auto (nvidia-smi), N simulated GPUs, or none", "auto")
     .option("--node-name <name>", "the name this machine's node registers under", hostname())
+    .option("--proxy-mode <mode>", "iptables or userspace (default: iptables where it works)")
     .option("--log-level <level>", "trace, debug, info, warn or error", "warn")
     .action(async (opts: UpOptions) => {
+      if (opts.proxyMode !== undefined && opts.proxyMode !== "iptables" && opts.proxyMode !== "userspace")
+        throw new Error(`--proxy-mode: want iptables or userspace, got ${JSON.stringify(opts.proxyMode)}`);
       const dataDir = resolve(opts.dataDir);
       mkdirSync(dataDir, { recursive: true });
       const port = Number(opts.port);
@@ -102,6 +108,10 @@ export function registerUp(program: Command): void {
         nodeLabels: {},
         taints: [],
         logger: log.child({ name: "kubelet" }),
+        // Logs and exec: any free port; the Node's daemonEndpoints tells the apiserver which.
+        server: { port: 0 },
+        // Pods on a bridge network of the node's pod CIDR, which the nodeipam controller assigns.
+        ...(opts.runtime === "docker" ? { podNetwork: new DockerPodNetwork(), hostRoutes: true } : {}),
       });
       await kubelet.start();
       progress("kubelet", `node ${opts.nodeName} (${opts.runtime} runtime)`);
@@ -109,6 +119,18 @@ export function registerUp(program: Command): void {
         "node",
         (await waitForNodeReady(client, opts.nodeName)) ? "Ready" : "not Ready yet (see the logs)",
       );
+
+      // Simulated pods have no addresses to proxy to; the proxy runs with real containers only.
+      let proxy: RunningProxy | undefined;
+      if (opts.runtime !== "sim") {
+        proxy = await startProxy({
+          client,
+          nodeName: opts.nodeName,
+          mode: opts.proxyMode as ProxyMode | undefined,
+          logger: log.child({ name: "proxy" }),
+        });
+        progress("proxy", `${proxy.mode} mode; cluster DNS on the node's pod gateway:53`);
+      }
 
       const kubeconfig = resolve(dataDir, "kubeconfig");
       let config = emptyKubeConfig();
@@ -122,6 +144,7 @@ export function registerUp(program: Command): void {
         `\nThe cluster is up. In another terminal:\n\n  export KUBECONFIG=${kubeconfig}\n  npx mkctl apply -f examples/web.yaml\n  npx mkctl get pods -o wide\n  kubectl get all\n\nCtrl-C stops it; the next \`minik8s up\` resumes from ${dataDir}.\n`,
       );
       stopOnSignals(async () => {
+        await proxy?.stop();
         await kubelet.stop();
         await manager.stop();
         await scheduler.stop();
