@@ -28,7 +28,7 @@ export function resolveConnection(
   if (!server) {
     throw new ConfigError(
       "no apiserver configured: the kubeconfig has no current context with a cluster server.\n" +
-        "Start a cluster with `npx minik8s up` (it writes ~/.kube/config), or pass --server http://HOST:PORT.",
+        "Start a cluster with `npm start` or `npx minik8s up` and export KUBECONFIG=.minik8s/kubeconfig as it says, or pass --server http://HOST:PORT.",
     );
   }
   return connectionOf(picked, server, flags);

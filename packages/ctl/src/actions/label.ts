@@ -113,11 +113,11 @@ export async function runMeta(
       });
     }
     const what = `${kindPrefix(info)}/${name}`;
+    // kubectl says "unlabeled" when the labels only shrank (and --overwrite was not given).
+    const onlyRemoved = changed && Object.values(patch).every((v) => v === null) && !flags.overwrite;
+    const said = field === "annotations" ? done : !changed ? `not ${done}` : onlyRemoved ? `un${done}` : done;
     if (flags.output === "name") ctx.out(`${what}\n`);
-    else
-      ctx.out(
-        `${what} ${changed || field === "annotations" ? done : `not ${done}`}${dryRunSuffix(dryRun)}\n`,
-      );
+    else ctx.out(`${what} ${said}${dryRunSuffix(dryRun)}\n`);
   }
   if (failed) throw new CliError("", 1, true);
 }

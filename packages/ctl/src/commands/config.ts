@@ -43,6 +43,8 @@ export function registerConfig(program: Command): void {
     .action(async (name: string, _f: unknown, cmd: Command) => {
       await (await actions()).runUseContext(await ctxFor(cmd), name);
     });
+  // --cluster, --user, --namespace, --server and --token are also mkctl's global flags, and
+  // commander hands a flag to the root when both define it: read them with the globals merged in.
   config
     .command("set-context")
     .description("Set a context entry in kubeconfig")
@@ -52,7 +54,7 @@ export function registerConfig(program: Command): void {
     .option("--user <name>", "user for the context entry in kubeconfig")
     .option("--namespace <ns>", "namespace for the context entry in kubeconfig")
     .action(async (name: string | undefined, _f: unknown, cmd: Command) => {
-      await (await actions()).runSetContext(await ctxFor(cmd), name, cmd.opts<SetContextFlags>());
+      await (await actions()).runSetContext(await ctxFor(cmd), name, cmd.optsWithGlobals<SetContextFlags>());
     });
   config
     .command("set-cluster")
@@ -63,7 +65,7 @@ export function registerConfig(program: Command): void {
     .option("--insecure-skip-tls-verify [bool]", "insecure-skip-tls-verify for the cluster entry")
     .option("--tls-server-name <name>", "tls-server-name for the cluster entry")
     .action(async (name: string, _f: unknown, cmd: Command) => {
-      await (await actions()).runSetCluster(await ctxFor(cmd), name, cmd.opts<SetClusterFlags>());
+      await (await actions()).runSetCluster(await ctxFor(cmd), name, cmd.optsWithGlobals<SetClusterFlags>());
     });
   config
     .command("set-credentials")
@@ -75,7 +77,11 @@ export function registerConfig(program: Command): void {
     .option("--username <name>", "username for the user entry")
     .option("--password <password>", "password for the user entry")
     .action(async (name: string, _f: unknown, cmd: Command) => {
-      await (await actions()).runSetCredentials(await ctxFor(cmd), name, cmd.opts<SetCredentialsFlags>());
+      await (await actions()).runSetCredentials(
+        await ctxFor(cmd),
+        name,
+        cmd.optsWithGlobals<SetCredentialsFlags>(),
+      );
     });
   config
     .command("delete-context")

@@ -1,7 +1,7 @@
 import { deepEqual } from "@minik8s/api/deep-equal";
 import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Endpoints, Pod, Service } from "@minik8s/api/schemas/core";
-import { isAlreadyExists, isNotFound } from "@minik8s/api/status-error";
+import { isAlreadyExists, isConflict, isNotFound } from "@minik8s/api/status-error";
 import { type Client, type EventRecorder, type Informer, type Logger, objectKey } from "@minik8s/client";
 import { QueueController } from "../../controller.js";
 import type { SharedInformers } from "../../informers.js";
@@ -133,6 +133,9 @@ export class EndpointsController extends QueueController {
     try {
       await this.client.update(updated);
     } catch (err) {
+      // Our cache is behind our own last write: retried once it catches up. Kubernetes records a
+      // Warning event for this too; we keep events for failures a user should look at.
+      if (isConflict(err)) throw err;
       throw this.failed(service, err);
     }
     this.log.info({ service: key, ...counts }, "updated endpoints");
