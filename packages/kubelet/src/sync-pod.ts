@@ -12,6 +12,7 @@ import {
   type ContainerRuntime,
   LABELS,
   type Mount,
+  ok,
   type PullPolicy,
   type RuntimeContainer,
   type RuntimeResult,
@@ -366,7 +367,9 @@ export class PodSyncer {
     const pulling = policy === "Always" || (policy === "IfNotPresent" && !present);
     if (pulling) this.o.events?.event(pod, "Normal", "Pulling", `Pulling image "${image}"`);
     const pullStart = this.o.clock.now();
-    const pulled = await this.o.runtime.ensureImage(image, policy);
+    // Present and not to be pulled again: asking the runtime a second time would only repeat the answer.
+    const pulled =
+      present && policy !== "Always" ? ok(image) : await this.o.runtime.ensureImage(image, policy);
     const tookMs = this.o.clock.now() - pullStart;
     // Go's Duration text, as the Pulled event prints it: 512ms, 1.5s.
     const pullTook = tookMs < 1000 ? `${tookMs}ms` : `${tookMs / 1000}s`;

@@ -25,6 +25,13 @@ import {
 import { dockerExec, dockerLogs, dockerStats } from "./docker-streams.js";
 
 export const PAUSE_IMAGE = "minik8s/pause:1";
+/** Inspects of containers no list has shown for this long are dropped. */
+const INSPECT_CACHE_MS = 60_000;
+interface Inspected {
+  state: string;
+  container: RuntimeContainer;
+  seenAt: number;
+}
 /** Kubernetes' exec prober reads at most 10 KiB of output. */
 const EXEC_OUTPUT_LIMIT = 10 * 1024;
 
@@ -46,6 +53,9 @@ export interface DockerRuntimeOptions {
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly pauseImage: string;
+  /** list()'s last inspect of each container, by id, with the Docker state it was made in. */
+  private readonly inspected = new Map<string, Inspected>();
+  private prunedAt = 0;
 
   constructor(opts: DockerRuntimeOptions = {}) {
     this.docker = new Docker(opts.docker);
@@ -76,12 +86,10 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async runSandbox(config: SandboxConfig): Promise<RuntimeResult<string>> {
-    const image = await this.ensureImage(this.pauseImage, "IfNotPresent");
-    if (!image.ok) return fail("CreatePodSandboxError", `sandbox image: ${image.error.message}`);
-    try {
-      const host = config.network === "host";
-      const dns = host ? undefined : config.dns;
-      const c = await this.docker.createContainer({
+    const host = config.network === "host";
+    const dns = host ? undefined : config.dns;
+    const create = () =>
+      this.docker.createContainer({
         name: config.name,
         Image: this.pauseImage,
         // Docker refuses a hostname of its own on the host's network.
@@ -93,6 +101,18 @@ export class DockerRuntime implements ContainerRuntime {
           ...(dns ? { Dns: dns.nameservers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
         },
       });
+    try {
+      let c: Docker.Container;
+      try {
+        c = await create();
+      } catch (err) {
+        // The pause image is nearly always there: pull it only when Docker says it is missing,
+        // rather than inspecting it before every sandbox.
+        if (!isGone(err)) throw err;
+        const image = await this.ensureImage(this.pauseImage, "IfNotPresent");
+        if (!image.ok) return fail("CreatePodSandboxError", `sandbox image: ${image.error.message}`);
+        c = await create();
+      }
       await c.start();
       if (dns) await this.writeResolvConf(c.id, dns);
       return ok(c.id);
@@ -169,6 +189,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async remove(id: string): Promise<void> {
+    this.inspected.delete(id);
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (err) {
@@ -181,7 +202,28 @@ export class DockerRuntime implements ContainerRuntime {
       all: true,
       filters: JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) }),
     });
-    const found = await Promise.all(summaries.map((s) => this.inspect(s.Id)));
+    const now = Date.now();
+    const found = await Promise.all(
+      summaries.map(async (s) => {
+        // What inspect reports does not change while a container stays in one state, so the
+        // PLEG's relist every second inspects only containers that are new or changed state.
+        const known = this.inspected.get(s.Id);
+        if (known && known.state === s.State) {
+          known.seenAt = now;
+          return known.container;
+        }
+        const c = await this.inspect(s.Id);
+        // "created" is passing (a start may still fail and set its error): not kept.
+        if (c && s.State !== "created") {
+          this.inspected.set(s.Id, { state: s.State, container: c, seenAt: now });
+        }
+        return c;
+      }),
+    );
+    if (now - this.prunedAt > INSPECT_CACHE_MS) {
+      this.prunedAt = now;
+      for (const [id, k] of this.inspected) if (now - k.seenAt > INSPECT_CACHE_MS) this.inspected.delete(id);
+    }
     return found.filter((c): c is RuntimeContainer => c !== undefined);
   }
 
