@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import type { CreateDeploymentFlags } from "../actions/create-deployment.js";
+import type { CreateNamespaceFlags } from "../actions/create-namespace.js";
 import { ctxFor } from "../ctx-for.js";
 import { CliError } from "../errors.js";
 import type { SendFlags } from "../send-manifests.js";
@@ -46,5 +47,17 @@ export function registerCreate(program: Command): void {
       // -o and --dry-run may land on `create` itself, so read them with the parent's.
       const flags = cmd.optsWithGlobals() as CreateDeploymentFlags;
       await runCreateDeployment(await ctxFor(cmd), name, command, flags);
+    });
+
+  create
+    .command("namespace")
+    .alias("ns")
+    .summary("Create a namespace with the specified name")
+    .argument("[NAME]")
+    .addOption(new Option("--dry-run [strategy]", 'Must be "none", "server", or "client"').preset("client"))
+    .option("-o, --output <format>", "Output format: json, yaml, name")
+    .action(async (name: string | undefined, _f: unknown, cmd: Command) => {
+      const { runCreateNamespace } = await import("../actions/create-namespace.js");
+      await runCreateNamespace(await ctxFor(cmd), name, cmd.optsWithGlobals() as CreateNamespaceFlags);
     });
 }
