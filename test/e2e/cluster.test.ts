@@ -11,29 +11,13 @@ import { defaultSchedulerConfig, profilesFromConfig, startScheduler } from "@min
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TestApiServer, writeKubeconfig } from "../support/apiserver.js";
 import { describeWithDocker, dockerCli } from "../support/docker.js";
+import { waitFor } from "../support/wait-for.js";
 
 const run = promisify(execFile);
 const KUBECTL = "/usr/bin/kubectl";
 
 // biome-ignore lint/suspicious/noExplicitAny: objects read field by field from the API
 type Json = any;
-
-/** Poll `read` until `done` holds; fail with the last value seen. Bounded in time. */
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (done(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
-}
 
 // The life of a pod on real Docker: a Deployment applied through the API is split into a
 // ReplicaSet and Pods by the controllers, placed by the scheduler, and run by the kubelet, every

@@ -14,6 +14,7 @@ import {
 } from "@minik8s/scheduler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestApiServer, writeKubeconfig } from "../support/apiserver.js";
+import { pollFor as waitFor } from "../support/wait-for.js";
 
 /**
  * The real kubectl's node maintenance against minik8s: cordon, uncordon, and drain, which reads
@@ -67,16 +68,6 @@ function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string; c
       resolve({ stdout, stderr, code: err ? (typeof err.code === "number" ? err.code : 1) : 0 });
     });
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function readyPods(): Promise<Json[]> {

@@ -10,29 +10,13 @@ import { DockerPodNetwork, DockerRuntime, FIREWALL_COMMENT, Kubelet, LABELS } fr
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TestApiServer } from "../support/apiserver.js";
 import { describeWithDocker, dockerCli } from "../support/docker.js";
+import { waitFor } from "../support/wait-for.js";
 
 const exec = promisify(execFile);
 const runCmd = async (file: string, args: string[]) => (await exec(file, args, { timeout: 10_000 })).stdout;
 
 // biome-ignore lint/suspicious/noExplicitAny: objects read field by field from the API
 type Json = any;
-
-/** Poll `read` until `done` holds; fail with the last value seen. Bounded in time. */
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (done(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
-}
 
 // Two kubelets on this one machine, as two nodes: each gets a pod CIDR from the node IPAM
 // controller and its own Docker bridge network; a pod on one reaches a pod on the other by pod IP.

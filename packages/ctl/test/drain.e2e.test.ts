@@ -14,6 +14,7 @@ import {
   startScheduler,
 } from "@minik8s/scheduler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pollFor as waitFor } from "../../../test/support/wait-for.js";
 import { runMkctl } from "../src/program.js";
 import { captureIo } from "./helpers.js";
 
@@ -50,16 +51,6 @@ async function mkctl(...args: string[]) {
   const io = captureIo({ HOME: dir });
   const code = await runMkctl(["--kubeconfig", kubeconfig, ...args], io.deps);
   return { code, stdout: io.stdout, stderr: io.stderr };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const isReady = (p: Pod) =>
