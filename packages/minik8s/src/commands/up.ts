@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { pino } from "pino";
 import { applyManifests, firstAnswer, waitForDeployments } from "../apply-manifests.js";
 import { startControlPlane, writeAdminKubeconfig } from "../control-plane.js";
+import { startEventLog } from "../event-log.js";
 import { parseProxyMode, parseRuntime, startNodeAgent } from "../node-agent.js";
 import { progressToStdout as progress } from "../progress.js";
 import { stopOnSignals } from "../signals.js";
@@ -57,7 +58,9 @@ export function registerUp(program: Command): void {
 
       const plane = await startControlPlane({ dataDir, host: "127.0.0.1", port, logger: log, progress });
       let agent: Awaited<ReturnType<typeof startNodeAgent>> | undefined;
+      let stopEventLog: (() => Promise<void>) | undefined;
       stopOnSignals(async () => {
+        await stopEventLog?.();
         await agent?.stop();
         await plane.stop();
       });
@@ -83,13 +86,17 @@ export function registerUp(program: Command): void {
         const nodePorts = await applyManifests(plane.client, resolve(opts.apply), progress);
         const ready = await waitForDeployments(plane.client, "default", APPLY_READY_TIMEOUT_MS, progress);
         if (!ready) progress("available", "not yet: see `mkctl get pods` and `mkctl describe pod`");
-        urls = nodePorts.map((p) => `http://127.0.0.1:${p}/`);
-        for (const url of runtime === "docker" ? urls : []) {
+        // Simulated pods serve nothing: there is no URL to give.
+        urls = runtime === "docker" ? nodePorts.map((p) => `http://127.0.0.1:${p}/`) : [];
+        for (const url of urls) {
           const answer = await firstAnswer(url, 30_000);
           progress("answers", answer === undefined ? `${url} does not answer yet` : `${url}: ${answer}`);
         }
       }
       process.stdout.write(nextSteps(kubeconfig, dataDir, urls));
+      // From here on, one line per thing the cluster does.
+      process.stdout.write("\nEvents as they happen:\n");
+      stopEventLog = startEventLog(plane.client, (line) => process.stdout.write(line));
     });
 }
 
