@@ -117,6 +117,8 @@ describe.runIf(minik8sBuilt || process.env.CI)("the apiserver killed with -9 und
         acked.size > before ? Math.max(...acked.values()) : undefined,
       );
       writeRecovery.push(firstAck - restartedAt);
+      // The write went to our restarted apiserver, not to some other process on the port.
+      expect(server.running, "the restarted apiserver is up").toBe(true);
       // The informer is back when it has seen a write made after the restart.
       const newest = [...acked.entries()].find(([, at]) => at >= restartedAt)?.[0];
       // Bounded by the reflector's back-off (at most 30 s between tries) plus a slow start under

@@ -9,16 +9,25 @@ const MINIK8S = `${ROOT}packages/minik8s/bin/minik8s.js`;
 /** Whether `minik8s` is built (`npx tsc -b packages/minik8s`): process tests need its dist. */
 export const minik8sBuilt = existsSync(`${ROOT}packages/minik8s/dist/main.js`);
 
-/** A port nothing listens on right now, for a server that must come back on the same port. */
+/**
+ * A port nothing listens on right now, for a server that must come back on the same port after
+ * a kill. It is taken from 20000-29999, below the kernel's ephemeral range (32768 and up): a port
+ * from `listen(0)` could be handed to another test's server, or to an outgoing connection, in the
+ * moment between the kill and the restart, and the clients would then talk to the wrong process.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port in 20000-29999 after 50 tries");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
