@@ -36,6 +36,11 @@ export interface StatusObject {
   code: number;
 }
 
+/** The Status a subresource POST without an object of its own answers (binding, eviction). */
+export function successStatus(code = 201) {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code } as const;
+}
+
 export class StatusError extends Error {
   constructor(
     readonly code: number,

@@ -7,6 +7,7 @@ import {
   parseLabelSelector,
   parsePatchType,
   StatusError,
+  successStatus,
 } from "@minik8s/api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { parseFieldValidation } from "../registry/admit-object.js";
@@ -269,13 +270,7 @@ async function bindThroughStorage(
   const podName = info.name ?? (body as { metadata?: { name?: string } } | undefined)?.metadata?.name;
   if (!podName) throw errors.badRequest("a binding needs metadata.name: the pod to bind");
   await pods.bind(namespace, podName, body);
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Success",
-    code: 201,
-  } as unknown as ApiObject;
+  return successStatus() as unknown as ApiObject;
 }
 
 /** `POST pods/NAME/eviction`: the body comes from the same parsers as every other route's. */

@@ -10,6 +10,7 @@ import {
   rfc3339,
   StatusError,
   statusCauseOf,
+  successStatus,
   validateDecoded,
 } from "@minik8s/api";
 import type { Logger } from "pino";
@@ -64,7 +65,7 @@ export async function evictPod(
     if (canIgnoreBudget(pod)) {
       await deletePod(storages.pods, pod, options, dry);
       log?.info({ phase: pod.status?.phase }, "evicted (no disruption budget applies)");
-      return success();
+      return successStatus() as unknown as ApiObject;
     }
     const budgets = await budgetsFor(storages.pdbs, namespace, pod);
     if (budgets.length > 1) {
@@ -76,13 +77,13 @@ export async function evictPod(
     if (!pdb) {
       await deletePod(storages.pods, pod, options, dry);
       log?.info("evicted (no disruption budget selects it)");
-      return success();
+      return successStatus() as unknown as ApiObject;
     }
     const pdbName = pdb.metadata.name ?? "";
     if (!isReady(pod) && unhealthyMayGo(pdb)) {
       await deletePod(storages.pods, pod, options, dry);
       log?.info({ pdb: pdbName }, "evicted unhealthy pod without using the budget");
-      return success();
+      return successStatus() as unknown as ApiObject;
     }
     checkBudget(pdb);
     if (!dry) {
@@ -108,7 +109,7 @@ export async function evictPod(
       { pdb: pdbName, disruptionsLeft: (pdb.status?.disruptionsAllowed ?? 1) - 1 },
       "evicted within the disruption budget",
     );
-    return success();
+    return successStatus() as unknown as ApiObject;
   }
   throw errors.tooManyRequests("Cannot evict pod as other evictions keep changing its disruption budget.");
 }
@@ -244,14 +245,4 @@ async function budgetsFor(
       return false;
     }
   });
-}
-
-function success(): ApiObject {
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Success",
-    code: 201,
-  } as unknown as ApiObject;
 }
