@@ -1,4 +1,5 @@
 export * from "./decode.js";
+export * from "./deep-copy.js";
 export * from "./deep-equal.js";
 export * from "./defaults/index.js";
 export * from "./duration.js";

@@ -47,9 +47,13 @@ const envVarName = whole(ENV_VAR_NAME_FMT);
 
 const utf8 = new TextEncoder();
 
-// Kubernetes measures lengths in bytes of UTF-8.
+// Kubernetes measures lengths in bytes of UTF-8. Names are nearly always ASCII, where bytes and
+// UTF-16 code units agree, so encoding is left for the rare string that is not.
 function byteLength(value: string): number {
-  return utf8.encode(value).length;
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0x7f) return utf8.encode(value).length;
+  }
+  return value.length;
 }
 
 export function maxLenError(length: number): string {

@@ -21,6 +21,7 @@ import { podStrategy } from "./registry/pod-strategy.js";
 import { ResourceStorage } from "./registry/resource-storage.js";
 import { claimExisting, serviceStrategy } from "./registry/service-strategy.js";
 import type { Strategy } from "./registry/strategy.js";
+import { versioned } from "./registry/versioned.js";
 import { LevelStore, type WatchableStore } from "./storage/index.js";
 import { WatchCache } from "./watch/watch-cache.js";
 import type { ApiObject } from "./watch/watch-event.js";
@@ -107,14 +108,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let namespaces: ResourceStorage | undefined;
   const checkNamespace = async (name: string) => namespaceLifecycle(namespaces!)(name);
   for (const kind of allKinds()) {
-    const decorate = (value: Record<string, unknown>, revision: number) => {
-      const obj = value as ApiObject;
-      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
-    };
     const cache = new WatchCache({
       store,
       prefix: storagePrefix(kind),
-      decorate,
+      decorate: versioned,
       kind: kind.kind,
       apiVersion: apiVersionOf(kind),
       log: log.child({ resource: kind.plural }),

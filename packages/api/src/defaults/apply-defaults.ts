@@ -1,3 +1,4 @@
+import { deepCopy } from "../deep-copy.js";
 import type { Deployment, ReplicaSet } from "../schemas/apps.js";
 import type { HorizontalPodAutoscaler } from "../schemas/autoscaling.js";
 import type { CronJob, Job } from "../schemas/batch.js";
@@ -28,12 +29,16 @@ const DEFAULTERS: Record<string, Defaulter> = {
  * copy and leaves the argument alone; kinds without defaults come back as a plain copy.
  */
 export function applyDefaults<T extends { apiVersion?: string; kind?: string }>(obj: T): T {
-  const copy = structuredClone(obj);
+  return defaultInPlace(deepCopy(obj));
+}
+
+/** The same defaulting done to `obj` itself, for an object the caller owns (a decoded body). */
+export function defaultInPlace<T extends { apiVersion?: string; kind?: string }>(obj: T): T {
   const defaulter = DEFAULTERS[`${obj.apiVersion}/${obj.kind}`];
   if (defaulter) {
     // Decoded objects always carry metadata; make sure hand-built ones do before defaulting.
-    (copy as { metadata?: object }).metadata ??= {};
-    defaulter(copy as never);
+    (obj as { metadata?: object }).metadata ??= {};
+    defaulter(obj as never);
   }
-  return copy;
+  return obj;
 }

@@ -16,6 +16,7 @@ import { supportedFields } from "../registry/field-sets.js";
 import { parseRevision, type ResourceStorage, type Selectors } from "../registry/resource-storage.js";
 import type { DeleteOptions } from "../registry/strategy.js";
 import { toTable } from "../tables/to-table.js";
+import { listJson } from "../watch/cached-json.js";
 import type { ApiObject, EventSource, WatchEvent } from "../watch/watch-event.js";
 import type { WatchStreamOptions } from "../watch/watch-pump.js";
 import { includeObjectPolicy, wantsTable } from "./negotiation.js";
@@ -116,7 +117,7 @@ async function serve(
           .type("application/json")
           .send(asTable(kind, list.items as ApiObject[], query, list.metadata as Record<string, unknown>));
       }
-      return reply.type("application/json").send(list);
+      return reply.type("application/json").send(listJson(list as ApiObject & { items: ApiObject[] }));
     }
 
     case "watch":

@@ -26,7 +26,7 @@ export function streamWatch(
   res.flushHeaders();
   request.raw.socket?.setNoDelay(true);
 
-  const pump = new WatchPump(source, { send: (event) => writeLine(res, event) }, opts);
+  const pump = new WatchPump(source, { send: (json) => writeLine(res, json) }, opts);
   const onClose = () => pump.stop();
   res.once("close", onClose);
   opts.log?.debug({ url: request.url }, "watch stream opened");
@@ -38,9 +38,9 @@ export function streamWatch(
 }
 
 /** Writes one line; resolves once the socket takes more when its buffer is full. */
-function writeLine(res: ServerResponse, event: unknown): Promise<void> | undefined {
+function writeLine(res: ServerResponse, json: string): Promise<void> | undefined {
   if (res.destroyed || res.writableEnded) return undefined;
-  if (res.write(`${JSON.stringify(event)}\n`)) return undefined;
+  if (res.write(`${json}\n`)) return undefined;
   return new Promise<void>((resolve) => {
     const done = () => {
       res.off("drain", done);

@@ -107,10 +107,9 @@ export function streamWatchOverWebSocket(
   const pump = new WatchPump(
     source,
     {
-      send: (event) => {
+      send: (json) => {
         if (ws.readyState !== ws.OPEN) return undefined;
-        const text = JSON.stringify(event);
-        const frame = base64 ? Buffer.from(text).toString("base64") : text;
+        const frame = base64 ? Buffer.from(json).toString("base64") : json;
         if (ws.bufferedAmount < HIGH_WATER_MARK) {
           ws.send(frame, { binary: false });
           return undefined;

@@ -1,7 +1,7 @@
 import {
-  applyDefaults,
   DecodeError,
   decodeObject,
+  defaultInPlace,
   errors,
   type FieldError,
   InvalidObjectError,
@@ -63,9 +63,12 @@ export function decodeBody(
   }
 }
 
-/** Defaults, then validation: every problem at once, as one 422 with a cause per field. */
+/**
+ * Defaults, then validation: every problem at once, as one 422 with a cause per field. `obj` is
+ * the caller's own copy (a decoded body, or a copy of the stored object) and is defaulted in place.
+ */
 export function defaultAndValidate(info: KindInfo, obj: ApiObject, old?: ApiObject): ApiObject {
-  const defaulted = applyDefaults(obj as never) as ApiObject;
+  const defaulted = defaultInPlace(obj as never) as ApiObject;
   // Bodies were decoded against their schema already; only the kind's rules are left to check.
   const problems = [
     ...validateDecoded(defaulted as never),

@@ -27,8 +27,3 @@ export function metadataOf(obj: ApiObject): NonNullable<ApiObject["metadata"]> {
   if (!obj.metadata || typeof obj.metadata !== "object") obj.metadata = {};
   return obj.metadata;
 }
-
-/** A deep copy that is safe to change: stored objects are shared with the watch cache. */
-export function clone<T>(value: T): T {
-  return structuredClone(value);
-}

@@ -1,6 +1,7 @@
 import {
   applyPatch,
   atomicMeta,
+  deepCopy,
   deepEqual,
   errors,
   type FieldSelector,
@@ -21,9 +22,10 @@ import type { ApiObject, EventSource } from "../watch/watch-event.js";
 import { decodeBody, defaultAndValidate, type FieldValidation } from "./admit-object.js";
 import { bindPod } from "./binding.js";
 import { selectableFields } from "./field-sets.js";
-import { clone, generateName, newUid, specOf } from "./object-meta.js";
+import { generateName, newUid, specOf } from "./object-meta.js";
 import { applyScale, toScale } from "./scale.js";
 import type { DeleteOptions, Strategy } from "./strategy.js";
+import { versioned } from "./versioned.js";
 
 export interface Selectors {
   labelSelector?: LabelSelectorMatcher;
@@ -86,10 +88,9 @@ export class ResourceStorage {
     this.hasStatus = opts.info.subresources.some((s) => s.name === "status");
   }
 
-  /** The stored value as clients see it: `metadata.resourceVersion` is the store revision. */
+  /** The stored value as clients see it (shared: read it, or change a deepCopy). */
   decorate(value: StoredValue, revision: number): ApiObject {
-    const obj = value as ApiObject;
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+    return versioned(value, revision);
   }
 
   private key(namespace: string | undefined, name: string): string {
@@ -356,7 +357,7 @@ export class ResourceStorage {
     }
     const existing = await this.store.get(this.key(namespace, name));
     if (!existing && !opts.subresource) {
-      const toCreate = clone(applied.object);
+      const toCreate = deepCopy(applied.object);
       toCreate.metadata = { ...toCreate.metadata, name, managedFields: [entry] };
       try {
         return {
@@ -394,7 +395,7 @@ export class ResourceStorage {
       const stored = await this.store.get(key);
       if (!stored) throw this.notFound(name);
       const current = this.decorate(stored.value, stored.modRevision);
-      const input = change(clone(current));
+      const input = change(deepCopy(current));
       const precondition = typeof expected === "function" ? expected() : expected;
       if (precondition && precondition !== current.metadata?.resourceVersion) {
         throw errors.staleObject(this.info.plural, this.info.group, name);
@@ -422,14 +423,14 @@ export class ResourceStorage {
   private prepareUpdate(input: ApiObject, current: ApiObject, subresource: string | undefined): ApiObject {
     let next: ApiObject;
     if (subresource === "status") {
-      next = { ...clone(current), status: input.status };
+      next = { ...deepCopy(current), status: input.status };
     } else if (subresource === "binding") {
-      next = clone(input);
+      next = deepCopy(input);
     } else if (subresource === "finalize") {
-      next = { ...clone(current), spec: input.spec };
+      next = { ...deepCopy(current), spec: input.spec };
     } else {
-      next = clone(input);
-      if (this.hasStatus) next.status = clone(current.status);
+      next = deepCopy(input);
+      if (this.hasStatus) next.status = deepCopy(current.status);
       this.strategy.prepareForUpdate?.(next, current);
     }
     next.metadata ??= {};
@@ -534,7 +535,7 @@ export class ResourceStorage {
         );
       }
 
-      const next = clone(current);
+      const next = deepCopy(current);
       const nextMeta = next.metadata!;
       const finalizers = new Set((nextMeta.finalizers as string[] | undefined) ?? []);
       if (options.propagationPolicy === "Orphan") finalizers.add("orphan");

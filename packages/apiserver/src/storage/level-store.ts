@@ -443,14 +443,9 @@ export class LevelStore implements WatchableStore {
   }
 
   private listCurrent(prefix: string, startAfter: string | undefined, limit: number): ListResult {
-    const { start, end } = this.keys.range(prefix, startAfter);
-    const stop = Math.min(end, start + limit);
-    const items: StoredObject[] = [];
-    for (let i = start; i < stop; i++) {
-      const key = this.keys.at(i);
-      items.push(toObject(key, this.state.get(key)!));
-    }
-    return { items, revision: this.revision, more: stop < end, remaining: end - stop };
+    const { keys, remaining } = this.keys.select(prefix, startAfter, limit);
+    const items = keys.map((key) => toObject(key, this.state.get(key)!));
+    return { items, revision: this.revision, more: remaining > 0, remaining };
   }
 
   /**
@@ -466,11 +461,7 @@ export class LevelStore implements WatchableStore {
   ): Promise<ListResult> {
     const current = this.revision;
     const versions = new Map<string, Version>();
-    const { start, end } = this.keys.range(prefix, startAfter);
-    for (let i = start; i < end; i++) {
-      const key = this.keys.at(i);
-      versions.set(key, this.state.get(key)!);
-    }
+    for (const key of this.keys.select(prefix, startAfter).keys) versions.set(key, this.state.get(key)!);
     const newer =
       this.ring.after(revision, prefix) ?? (await collectEventLog(this.db, prefix, revision, current));
     for (let i = newer.length - 1; i >= 0; i--) {

@@ -1,4 +1,5 @@
 import { errors, StatusError } from "@minik8s/api";
+import { watchEventJson } from "./cached-json.js";
 import type { Logger } from "./logger.js";
 import type { EventSource, WatchEvent } from "./watch-event.js";
 
@@ -21,9 +22,12 @@ export interface WatchStreamOptions {
   log?: Logger;
 }
 
-/** Where the events go: an HTTP response or a WebSocket. `send` resolves when it may take more. */
+/**
+ * Where the events go, as JSON text: an HTTP response or a WebSocket. `send` resolves when it may
+ * take more.
+ */
 export interface WatchSink {
-  send(message: unknown): Promise<void> | undefined;
+  send(json: string): Promise<void> | undefined;
 }
 
 const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
@@ -65,7 +69,9 @@ export class WatchPump {
         await this.send(this.encode(next.value));
       }
     } catch (err) {
-      if (!this.stopped) await this.send({ type: "ERROR", object: this.statusOf(err).toStatus() });
+      if (!this.stopped) {
+        await this.send(JSON.stringify({ type: "ERROR", object: this.statusOf(err).toStatus() }));
+      }
     } finally {
       this.stop();
     }
@@ -100,12 +106,14 @@ export class WatchPump {
     void this.send(this.encode(bookmark));
   }
 
-  private encode(event: WatchEvent): unknown {
-    return this.options.transform ? this.options.transform(event) : event;
+  /** An event's JSON; untransformed, the object's JSON is the one shared by every watcher. */
+  private encode(event: WatchEvent): string {
+    const { transform } = this.options;
+    return transform ? JSON.stringify(transform(event)) : watchEventJson(event);
   }
 
-  private async send(message: unknown): Promise<void> {
-    const pending = this.sink.send(message);
+  private async send(json: string): Promise<void> {
+    const pending = this.sink.send(json);
     if (!pending) return;
     this.sending = true;
     try {

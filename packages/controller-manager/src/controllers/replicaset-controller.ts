@@ -1,3 +1,4 @@
+import { deepCopy } from "@minik8s/api";
 import { deepEqual } from "@minik8s/api/deep-equal";
 import { LabelSelectorError, labelSelectorFromObject } from "@minik8s/api/label-selector";
 import { kindForApiVersion } from "@minik8s/api/registry";
@@ -150,7 +151,7 @@ export class ReplicaSetController extends QueueController {
         ...(template.metadata?.finalizers ? { finalizers: [...template.metadata.finalizers] } : {}),
         ownerReferences: [controllerRef(ownerOf(rs))],
       },
-      spec: structuredClone(template.spec),
+      spec: deepCopy(template.spec),
     };
     try {
       const created = await this.client.create(pod);

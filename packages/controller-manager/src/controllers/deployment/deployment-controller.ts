@@ -1,3 +1,4 @@
+import { deepCopy } from "@minik8s/api";
 import { deepEqual } from "@minik8s/api/deep-equal";
 import { LabelSelectorError, labelSelectorFromObject } from "@minik8s/api/label-selector";
 import { kindForApiVersion } from "@minik8s/api/registry";
@@ -91,7 +92,7 @@ export class DeploymentController extends QueueController {
       events: this.events,
       log: this.log,
       clock: this.clock,
-      d: structuredClone(cached),
+      d: deepCopy(cached),
       podsOf: (rs) => this.pods.byOwner(rs.metadata.uid ?? "").filter(isPodActive),
       requeueAfter: (ms) => this.queue.addAfter(key, ms),
     };
@@ -133,7 +134,7 @@ export class DeploymentController extends QueueController {
         candidates: this.replicaSets.byNamespace(d.metadata.namespace ?? "default"),
         log: this.log,
       })
-    ).map((rs) => structuredClone(rs));
+    ).map((rs) => deepCopy(rs));
 
     if (d.metadata.deletionTimestamp) {
       // Being deleted: report, change nothing.

@@ -1,3 +1,4 @@
+import { deepCopy } from "@minik8s/api";
 import { deepEqual } from "@minik8s/api/deep-equal";
 import type { DeploymentStatus, ReplicaSet } from "@minik8s/api/schemas/apps";
 import { type DeploymentContext, keyOf, writeStatus } from "./context.js";
@@ -125,7 +126,7 @@ export async function checkPausedConditions(ctx: DeploymentContext): Promise<voi
   if (cond?.reason === REASON_TIMED_OUT) return;
   const pausedShown = cond?.reason === REASON_PAUSED;
   const now = ctx.clock.now();
-  const status = structuredClone(d.status ?? {});
+  const status = deepCopy(d.status ?? {});
   if (d.spec.paused && !pausedShown) {
     setCondition(status, newCondition("Progressing", "Unknown", REASON_PAUSED, "Deployment is paused", now));
   } else if (!d.spec.paused && pausedShown) {

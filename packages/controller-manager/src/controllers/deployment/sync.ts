@@ -1,3 +1,4 @@
+import { deepCopy } from "@minik8s/api";
 import { deepEqual } from "@minik8s/api/deep-equal";
 import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "@minik8s/api/schemas/apps";
@@ -71,7 +72,7 @@ async function getNewReplicaSet(
 ): Promise<ReplicaSet | undefined> {
   const newRevision = maxRevision(oldRSs) + 1;
   if (existing) {
-    const rs = structuredClone(existing);
+    const rs = deepCopy(existing);
     const annotationsChanged = setNewReplicaSetAnnotations(ctx, rs, newRevision, true);
     const minReadyChanged = (rs.spec.minReadySeconds ?? 0) !== (ctx.d.spec.minReadySeconds ?? 0);
     const current = existing;
@@ -98,12 +99,12 @@ async function createNewReplicaSet(
   const d = ctx.d;
   const collisionCount = d.status?.collisionCount;
   const hash = computeHash(d.spec.template, collisionCount);
-  const template = structuredClone(d.spec.template);
+  const template = deepCopy(d.spec.template);
   template.metadata = {
     ...(template.metadata ?? {}),
     labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
   };
-  const selector = structuredClone(d.spec.selector);
+  const selector = deepCopy(d.spec.selector);
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
   const rs: ReplicaSet = {
     apiVersion: "apps/v1",
@@ -141,7 +142,7 @@ async function createNewReplicaSet(
     ) {
       return there;
     }
-    const status = structuredClone(d.status ?? {});
+    const status = deepCopy(d.status ?? {});
     status.collisionCount = (collisionCount ?? 0) + 1;
     ctx.log.warn(
       { deployment: keyOf(ctx), replicaset: rs.metadata.name, collisionCount: status.collisionCount },
@@ -170,7 +171,7 @@ async function createNewReplicaSet(
 /** Progressing=True with `reason`, for deployments that track progress (progressDeadlineSeconds set). */
 async function markProgressing(ctx: DeploymentContext, reason: string, message: string): Promise<void> {
   if (!hasProgressDeadline(ctx.d)) return;
-  const status = structuredClone(ctx.d.status ?? {});
+  const status = deepCopy(ctx.d.status ?? {});
   setCondition(status, newCondition("Progressing", "True", reason, message, ctx.clock.now()));
   await writeStatus(ctx, status);
 }
@@ -198,7 +199,7 @@ export async function scaleReplicaSet(
   replicas: number,
 ): Promise<boolean> {
   const from = specReplicas(rs);
-  const next = structuredClone(rs);
+  const next = deepCopy(rs);
   next.spec.replicas = replicas;
   const annotationsChanged = setReplicasAnnotations(
     next,
@@ -324,7 +325,7 @@ export function calculateStatus(
     unavailableReplicas: Math.max(0, sumSpecReplicas(allRSs) - available),
   };
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
-  if (d.status?.conditions) status.conditions = structuredClone(d.status.conditions);
+  if (d.status?.conditions) status.conditions = deepCopy(d.status.conditions);
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {
     setCondition(
       status,
