@@ -9,6 +9,7 @@ import {
   errorStatus,
   MAX_NODE_SCORE,
   type NodeInfo,
+  type NodeScoreList,
   type Plugin,
   type Snapshot,
   type Status,
@@ -336,14 +337,16 @@ export class Framework {
     const scorers = state.get(ACTIVE_SCORERS) as ScorePlugin[];
     const weighted: number[][] = [];
     const totals: number[] = new Array(n).fill(0);
+    // One list for every plugin that normalizes, refilled for each.
+    let list: NodeScoreList | undefined;
     for (const { plugin, weight } of scorers) {
       const raw: number[] = new Array(n);
       for (let i = 0; i < n; i++) raw[i] = plugin.score!(state, pod, feasible[i]!);
       if (plugin.normalizeScore) {
-        const byName = new Map<string, number>();
-        for (let i = 0; i < n; i++) byName.set(names[i]!, raw[i]!);
-        plugin.normalizeScore(state, pod, byName);
-        for (let i = 0; i < n; i++) raw[i] = byName.get(names[i]!) ?? 0;
+        list ??= names.map((name) => ({ name, score: 0 }));
+        for (let i = 0; i < n; i++) list[i]!.score = raw[i]!;
+        plugin.normalizeScore(state, pod, list);
+        for (let i = 0; i < n; i++) raw[i] = list[i]!.score;
       }
       for (let i = 0; i < n; i++) {
         const s = Math.min(MAX_NODE_SCORE, Math.max(0, Math.trunc(raw[i]!))) * weight;

@@ -1,7 +1,7 @@
 import type { Node, Pod } from "@minik8s/api";
 import { Quantity } from "@minik8s/api/quantity";
 import { podRequests, toSchedulerUnits } from "./pod-requests.js";
-import type { NodeInfo } from "./types.js";
+import type { NodeInfo, NodeNumbers } from "./types.js";
 
 /**
  * The scheduler's per-node bookkeeping, as kube-scheduler's framework.NodeInfo: allocatable and the
@@ -57,13 +57,26 @@ function nodeImages(node: Node): Set<string> {
 
 const podId = (p: Pod): string => p.metadata.uid ?? `${p.metadata.namespace ?? ""}/${p.metadata.name ?? ""}`;
 
-function add(into: Record<string, bigint>, more: Record<string, bigint>, sign: 1n | -1n): void {
+function add(
+  into: Record<string, bigint>,
+  more: Record<string, bigint>,
+  sign: 1n | -1n,
+  numbers: Record<string, number> | undefined,
+): void {
   for (const [name, v] of Object.entries(more)) {
     if (name === "pods") continue;
     into[name] = (into[name] ?? 0n) + sign * v;
+    if (numbers) numbers[name] = Number(into[name]);
   }
   into.pods = (into.pods ?? 0n) + sign;
+  if (numbers) numbers.pods = Number(into.pods);
 }
+
+const asNumbers = (values: Record<string, bigint>): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(values)) out[name] = Number(v);
+  return out;
+};
 
 export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
   const info: NodeInfo = {
@@ -75,6 +88,7 @@ export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
     usedPorts: new Set(),
     images: nodeImages(node),
   };
+  info.numbers = { allocatable: asNumbers(info.allocatable), requested: {}, nonZeroRequested: {} };
   for (const pod of pods) addPod(info, pod);
   return info;
 }
@@ -83,6 +97,7 @@ export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
 export function setNode(info: NodeInfo, node: Node): void {
   info.node = node;
   info.allocatable = nodeAllocatable(node);
+  if (info.numbers) info.numbers.allocatable = asNumbers(info.allocatable);
   info.images = nodeImages(node);
 }
 
@@ -116,9 +131,9 @@ function podUsage(pod: Pod): PodUsage {
 export function addPod(info: NodeInfo, pod: Pod): void {
   info.pods.push(pod);
   const u = podUsage(pod);
-  add(info.requested, u.requests, 1n);
+  add(info.requested, u.requests, 1n, info.numbers?.requested);
   info.nonZeroRequested ??= {};
-  add(info.nonZeroRequested, u.nonZero, 1n);
+  add(info.nonZeroRequested, u.nonZero, 1n, info.numbers?.nonZeroRequested);
   for (const key of u.ports) info.usedPorts.add(key);
 }
 
@@ -129,9 +144,9 @@ export function removePod(info: NodeInfo, pod: Pod): boolean {
   if (i < 0) return false;
   const [gone] = info.pods.splice(i, 1);
   const u = podUsage(gone!);
-  add(info.requested, u.requests, -1n);
+  add(info.requested, u.requests, -1n, info.numbers?.requested);
   info.nonZeroRequested ??= {};
-  add(info.nonZeroRequested, u.nonZero, -1n);
+  add(info.nonZeroRequested, u.nonZero, -1n, info.numbers?.nonZeroRequested);
   // Two pods never share a host port on one node, so the remaining pods' ports are exactly the set
   // (unchanged when the pod had none).
   if (u.ports.length > 0) info.usedPorts = new Set(info.pods.flatMap((p) => podUsage(p).ports));
@@ -148,7 +163,14 @@ export function cloneNodeInfo(info: NodeInfo): NodeInfo {
     allocatable: { ...info.allocatable },
     usedPorts: new Set(info.usedPorts),
     images: new Set(info.images),
+    ...(info.numbers ? { numbers: cloneNumbers(info.numbers) } : {}),
   };
 }
+
+const cloneNumbers = (n: NodeNumbers): NodeNumbers => ({
+  allocatable: { ...n.allocatable },
+  requested: { ...n.requested },
+  nonZeroRequested: { ...n.nonZeroRequested },
+});
 
 export const nodeName = (info: NodeInfo): string => info.node.metadata.name ?? "";

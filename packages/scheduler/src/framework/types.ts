@@ -48,6 +48,18 @@ export interface NodeInfo {
    * request none: what the resource scores use so best-effort pods still spread. Absent: `requested`.
    */
   nonZeroRequested?: Record<string, bigint>;
+  /**
+   * The same three as numbers, kept beside them by node-info.ts. Filter and Score read them for
+   * every node of every cycle, and converting a bigint costs more than the arithmetic; a number is
+   * used only where it is exact (below 2^53), else the bigint is. Absent on hand-built NodeInfos.
+   */
+  numbers?: NodeNumbers;
+}
+
+export interface NodeNumbers {
+  allocatable: Record<string, number>;
+  requested: Record<string, number>;
+  nonZeroRequested: Record<string, number>;
 }
 
 /** Per-scheduling-cycle scratch space, as kube-scheduler's CycleState: PreFilter/PreScore write, others read. */
@@ -89,7 +101,7 @@ export interface Plugin {
   /** 0..100 (MaxNodeScore); higher is better. */
   score?(state: CycleState, pod: Pod, node: NodeInfo): number;
   /** Rescale this plugin's raw scores to 0..100 in place. */
-  normalizeScore?(state: CycleState, pod: Pod, scores: Map<string, number>): void;
+  normalizeScore?(state: CycleState, pod: Pod, scores: NodeScoreList): void;
   /** The pod is assumed on `nodeName`; a plugin with per-node bookkeeping records it here. */
   reserve?(state: CycleState, pod: Pod, nodeName: string): Status;
   /** Undo `reserve` after a later failure (binding refused); must be idempotent. */
@@ -97,3 +109,6 @@ export interface Plugin {
 }
 
 export const MAX_NODE_SCORE = 100;
+
+/** One plugin's score for each feasible node, as NormalizeScore sees them (Kubernetes' NodeScoreList). */
+export type NodeScoreList = { name: string; score: number }[];

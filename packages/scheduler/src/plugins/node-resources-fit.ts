@@ -138,18 +138,19 @@ function fitState(request: Readonly<Record<string, bigint>>, ignored: Ignored): 
 /** Whether the pod fits, without building any message: the common case, per node. */
 function fits(s: FitState, node: NodeInfo): boolean {
   if (node.pods.length >= (node.allocatable.pods ?? 0n)) return false;
-  const { allocatable, requested } = node;
+  const { allocatable, requested, numbers } = node;
   for (let i = 0; i < s.names.length; i++) {
     const name = s.names[i]!;
-    const used = requested[name];
-    const alloc = allocatable[name] ?? 0n;
     const w = s.wantNumbers[i]!;
-    const u = used === undefined ? 0 : Number(used);
+    const u = numbers ? (numbers.requested[name] ?? 0) : Number(requested[name] ?? 0n);
     if (u < EXACT && u > -EXACT && !Number.isNaN(w)) {
       // Exact: the sum is below 2^53, and rounding a larger allocatable keeps it larger.
-      if (w + u > Number(alloc)) return false;
+      const a = numbers ? (numbers.allocatable[name] ?? 0) : Number(allocatable[name] ?? 0n);
+      if (w + u > a) return false;
       continue;
     }
+    const used = requested[name];
+    const alloc = allocatable[name] ?? 0n;
     const want = s.wants[i]!;
     if ((used === undefined ? want : want + used) > alloc) return false;
   }

@@ -259,15 +259,15 @@ export function podTopologySpread(rawArgs: unknown = {}): Plugin {
       if (!s) return;
       let min = Number.POSITIVE_INFINITY;
       let max = 0;
-      for (const [name, v] of scores) {
+      for (const { name, score } of scores) {
         if (s.ignored.has(name)) continue;
-        min = Math.min(min, v);
-        max = Math.max(max, v);
+        min = Math.min(min, score);
+        max = Math.max(max, score);
       }
-      for (const [name, v] of scores) {
-        if (s.ignored.has(name)) scores.set(name, 0);
-        else if (max === 0) scores.set(name, MAX_NODE_SCORE);
-        else scores.set(name, Math.trunc((MAX_NODE_SCORE * (max + min - v)) / max));
+      for (const entry of scores) {
+        if (s.ignored.has(entry.name)) entry.score = 0;
+        else if (max === 0) entry.score = MAX_NODE_SCORE;
+        else entry.score = Math.trunc((MAX_NODE_SCORE * (max + min - entry.score)) / max);
       }
     },
   };

@@ -73,6 +73,7 @@ function scoreNumeric(
     allocatableNumbers.length = n;
   }
   const nonZero = node.nonZeroRequested ?? node.requested;
+  const numbers = node.numbers;
   for (let i = 0; i < n; i++) {
     const resource = resources[i]!.name;
     const want = podRequest[i] ?? 0n;
@@ -82,13 +83,18 @@ function scoreNumeric(
       requestedNumbers[i] = 0;
       continue;
     }
-    const usedBig =
-      (resource === "cpu" || resource === "memory") && !useRequested
-        ? nonZero[resource]
-        : node.requested[resource];
-    const a = Number(alloc);
+    const nonZeroUsed = (resource === "cpu" || resource === "memory") && !useRequested;
+    let a: number;
+    let u: number;
+    if (numbers) {
+      a = numbers.allocatable[resource] ?? 0;
+      u = (nonZeroUsed ? numbers.nonZeroRequested : numbers.requested)[resource] ?? 0;
+    } else {
+      const usedBig = nonZeroUsed ? nonZero[resource] : node.requested[resource];
+      a = Number(alloc);
+      u = usedBig === undefined ? 0 : Number(usedBig);
+    }
     const w = Number(want);
-    const u = usedBig === undefined ? 0 : Number(usedBig);
     if (!inNumericRange(a) || !inNumericRange(w) || !inNumericRange(u)) return undefined;
     allocatableNumbers[i] = a;
     requestedNumbers[i] = u + w;

@@ -17,8 +17,8 @@ const scoring = (name: string, raw: Record<string, number>, normalize = false): 
   score: (_s, _p, n) => raw[n.node.metadata.name ?? ""] ?? 0,
   normalizeScore: normalize
     ? (_s, _p, scores) => {
-        const max = Math.max(...scores.values());
-        for (const [k, v] of scores) scores.set(k, Math.trunc((v * 100) / max));
+        const max = Math.max(...scores.map((s) => s.score));
+        for (const s of scores) s.score = Math.trunc((s.score * 100) / max);
       }
     : undefined,
 });

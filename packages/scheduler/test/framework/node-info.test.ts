@@ -27,6 +27,27 @@ describe("NodeInfo", () => {
     expect(i.usedPorts.size).toBe(0);
   });
 
+  it("keeps its numbers equal to its quantities through adds, removes and node changes", () => {
+    const asNumbers = (r: Record<string, bigint> | undefined) =>
+      Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, Number(v)]));
+    const same = (i: ReturnType<typeof newNodeInfo>) => {
+      expect(i.numbers?.allocatable).toEqual(asNumbers(i.allocatable));
+      expect(i.numbers?.requested).toEqual(asNumbers(i.requested));
+      expect(i.numbers?.nonZeroRequested).toEqual(asNumbers(i.nonZeroRequested));
+    };
+    const a = pod("a", { cpu: "500m", memory: "1Gi" });
+    const b = pod("b", { gpu: "2" });
+    const i = newNodeInfo(node("n", { gpu: "4" }), [a]);
+    same(i);
+    addPod(i, b);
+    same(i);
+    removePod(i, a);
+    same(i);
+    setNode(i, node("n", { cpu: "16", gpu: "8" }));
+    same(i);
+    same(cloneNodeInfo(i));
+  });
+
   it("clones so the copy does not see later changes", () => {
     const i = newNodeInfo(node("n"));
     const copy = cloneNodeInfo(i);
