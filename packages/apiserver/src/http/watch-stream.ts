@@ -26,28 +26,59 @@ export function streamWatch(
   res.flushHeaders();
   request.raw.socket?.setNoDelay(true);
 
-  const pump = new WatchPump(source, { send: (json) => writeLine(res, json) }, opts);
+  const lines = new LineWriter(res);
+  const pump = new WatchPump(source, { send: (json) => lines.write(json) }, opts);
   const onClose = () => pump.stop();
   res.once("close", onClose);
   opts.log?.debug({ url: request.url }, "watch stream opened");
   void pump.run().finally(() => {
     res.off("close", onClose);
+    lines.flush();
     if (!res.destroyed && !res.writableEnded) res.end();
     opts.log?.debug({ url: request.url }, "watch stream ended");
   });
 }
 
-/** Writes one line; resolves once the socket takes more when its buffer is full. */
-function writeLine(res: ServerResponse, json: string): Promise<void> | undefined {
-  if (res.destroyed || res.writableEnded) return undefined;
-  if (res.write(`${json}\n`)) return undefined;
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
-  });
+/**
+ * The lines of a watch response. The events of one turn of the event loop leave together, in one
+ * write: Kubernetes' watch handler likewise flushes only when no further event is waiting, so a
+ * burst of events costs a few system calls, not one per event. When the socket is full, `write`
+ * hands back a promise that resolves once it drains, and the pump waits for it.
+ */
+class LineWriter {
+  private lines: string[] = [];
+  private scheduled = false;
+  private draining: Promise<void> | undefined;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  write(json: string): Promise<void> | undefined {
+    if (this.res.destroyed || this.res.writableEnded) return undefined;
+    this.lines.push(json);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return this.draining;
+  }
+
+  /** Sends what is waiting now (also before the response ends). */
+  flush(): void {
+    this.scheduled = false;
+    const res = this.res;
+    if (this.lines.length === 0 || res.destroyed || res.writableEnded) return;
+    const text = `${this.lines.join("\n")}\n`;
+    this.lines = [];
+    if (res.write(text) || this.draining) return;
+    this.draining = new Promise<void>((resolve) => {
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", done);
+        this.draining = undefined;
+        resolve();
+      };
+      res.once("drain", done);
+      res.once("close", done);
+    });
+  }
 }

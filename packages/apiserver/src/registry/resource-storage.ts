@@ -402,7 +402,9 @@ export class ResourceStorage {
       }
       const next = this.prepareUpdate(input, current, opts.subresource);
       if (opts.dryRun) return { object: next };
-      const unchanged = deepEqual(stripVersion(next), stripVersion(current));
+      // A binding always sets spec.nodeName, which was empty: never a no-op.
+      const unchanged =
+        opts.subresource !== "binding" && deepEqual(stripVersion(next), stripVersion(current));
       if (unchanged) return { object: current };
       try {
         const written = await this.writeUpdate(key, next, current, stored);
@@ -425,7 +427,8 @@ export class ResourceStorage {
     if (subresource === "status") {
       next = { ...deepCopy(current), status: input.status };
     } else if (subresource === "binding") {
-      next = deepCopy(input);
+      // bindPod built it from a copy of the current pod: it is ours already.
+      next = input;
     } else if (subresource === "finalize") {
       next = { ...deepCopy(current), spec: input.spec };
     } else {
@@ -453,8 +456,9 @@ export class ResourceStorage {
     const previous = typeof was.generation === "number" ? was.generation : 1;
     if ("spec" in next) meta.generation = previous;
     for (const field of Object.keys(meta)) if (meta[field] === undefined) delete meta[field];
-    // A binding sets spec.nodeName, which no update may change: it is checked on its own terms.
-    const admitted = defaultAndValidate(this.info, next, subresource === "binding" ? undefined : current);
+    // A binding sets spec.nodeName, which no update may change: it is checked on its own terms
+    // (binding.ts), and, as Kubernetes' BindingREST, the rest of the pod is not validated again.
+    const admitted = subresource === "binding" ? next : defaultAndValidate(this.info, next, current);
     // Compared after defaulting and by value: a body that differs only in key order or in
     // defaults it left out is the same spec.
     if ("spec" in admitted && !deepEqual(specOf(admitted), specOf(current)))
