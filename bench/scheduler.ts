@@ -35,7 +35,8 @@ const NODES = Number(process.env.BENCH_NODES ?? 1_000);
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const PORT = Number(process.env.BENCH_PORT ?? 16_600);
-const BIND_CONCURRENCY = Number(process.env.BENCH_BIND_CONCURRENCY ?? 32);
+/** Unset: the scheduler's own default. */
+const BIND_CONCURRENCY = process.env.BENCH_BIND_CONCURRENCY;
 const GPU_NODES = 100;
 const GPUS_PER_NODE = 8;
 const GPU_SEEDS = 10;
@@ -80,8 +81,7 @@ async function startScheduler(): Promise<ChildProcess> {
       "scheduler",
       "--server",
       `http://127.0.0.1:${PORT}`,
-      "--bind-concurrency",
-      String(BIND_CONCURRENCY),
+      ...(BIND_CONCURRENCY ? ["--bind-concurrency", BIND_CONCURRENCY] : []),
       "--log-level",
       "warn",
     ],

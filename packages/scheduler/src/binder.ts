@@ -15,7 +15,7 @@ export class Binder {
 
   constructor(
     private readonly client: Client,
-    readonly concurrency = 32,
+    readonly concurrency: number,
   ) {}
 
   get running(): number {

@@ -24,6 +24,7 @@ export {
   startScheduler,
 } from "./run.js";
 export {
+  DEFAULT_BIND_CONCURRENCY,
   Scheduler,
   type SchedulerOptions,
   type SchedulerStats,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Client, loadClientConfig } from "@minik8s/client";
 import {
+  DEFAULT_BIND_CONCURRENCY,
   defaultSchedulerConfig,
   loadSchedulerConfig,
   profilesFromConfig,
@@ -32,7 +33,7 @@ export function registerScheduler(program: Command): void {
     .option("--kubeconfig <file>", "the kubeconfig to read (default: $KUBECONFIG or ~/.kube/config)")
     .option("--config <file>", "a KubeSchedulerConfiguration (YAML or JSON): profiles and plugins")
     .option("--leader-elect", "schedule only while holding the kube-system/minik8s-scheduler Lease")
-    .option("--bind-concurrency <n>", "bindings in flight at once", "32")
+    .option("--bind-concurrency <n>", "bindings in flight at once", String(DEFAULT_BIND_CONCURRENCY))
     .option("--log-level <level>", "trace, debug (each decision explained), info, warn or error", "info")
     .action(async (flags: SchedulerFlags) => {
       const bindConcurrency = Number(flags.bindConcurrency);

@@ -12,7 +12,7 @@ export interface ExplainInput {
   /** Nodes that passed the filters (scores are absent when only one did). */
   feasible: number;
   diagnosis: ReadonlyMap<string, Status>;
-  scores: readonly { node: string; total: number; perPlugin: Record<string, number> }[];
+  scores: readonly { node: string; total: number; perPlugin?: Record<string, number> }[];
   selected?: string;
 }
 
@@ -38,13 +38,13 @@ export function explainDecision(input: ExplainInput): string {
     lines.push(...table(rows));
   }
   if (scores.length > 0) {
-    const plugins = [...new Set(scores.flatMap((s) => Object.keys(s.perPlugin)))];
+    const plugins = [...new Set(scores.flatMap((s) => Object.keys(s.perPlugin ?? {})))];
     const sorted = [...scores].sort((a, b) => b.total - a.total || (a.node < b.node ? -1 : 1));
     lines.push("scores (weighted):");
     const header = ["  node", ...plugins, "total"];
     const rows = sorted.map((s) => [
       `  ${s.node}${s.node === input.selected ? " *" : ""}`,
-      ...plugins.map((p) => String(s.perPlugin[p] ?? "-")),
+      ...plugins.map((p) => String(s.perPlugin?.[p] ?? "-")),
       String(s.total),
     ]);
     lines.push(...table([header, ...rows]));

@@ -66,8 +66,16 @@ export interface FeasibleResult {
 export interface NodeScore {
   node: string;
   total: number;
-  /** Weighted score of each score plugin; they add up to `total`. */
-  perPlugin: Record<string, number>;
+  /**
+   * Weighted score of each score plugin; they add up to `total`. Only when asked for (explaining a
+   * decision): a cycle scores hundreds of nodes, and this is an object for each.
+   */
+  perPlugin?: Record<string, number>;
+}
+
+export interface ScoreOptions {
+  /** Fill in `perPlugin` for each node. */
+  breakdown?: boolean;
 }
 
 export interface ScheduleResult extends FeasibleResult {
@@ -328,7 +336,13 @@ export class Framework {
    * one plain array per plugin (kube-scheduler's NodeScoreList); a name-keyed Map is built only for
    * a plugin that normalizes, since that is the NormalizeScore contract.
    */
-  scoreNodes(pod: Pod, feasible: NodeInfo[], snapshot: Snapshot, state: CycleState = new Map()): NodeScore[] {
+  scoreNodes(
+    pod: Pod,
+    feasible: NodeInfo[],
+    snapshot: Snapshot,
+    state: CycleState = new Map(),
+    opts: ScoreOptions = {},
+  ): NodeScore[] {
     const n = feasible.length;
     const names: string[] = new Array(n);
     for (let i = 0; i < n; i++) names[i] = feasible[i]!.node.metadata.name ?? "";
@@ -357,9 +371,11 @@ export class Framework {
     }
     const result: NodeScore[] = new Array(n);
     for (let i = 0; i < n; i++) {
+      result[i] = { node: names[i]!, total: totals[i]! };
+      if (!opts.breakdown) continue;
       const perPlugin: Record<string, number> = {};
       for (let j = 0; j < scorers.length; j++) perPlugin[scorers[j]!.plugin.name] = weighted[j]![i]!;
-      result[i] = { node: names[i]!, total: totals[i]!, perPlugin };
+      result[i]!.perPlugin = perPlugin;
     }
     return result;
   }
@@ -421,7 +437,7 @@ export class Framework {
    * One whole cycle, as kube-scheduler's schedulePod: no scoring when only one node fits. The caller
    * still assumes the pod, runs Reserve and binds.
    */
-  schedule(pod: Pod, snapshot: Snapshot): ScheduleResult {
+  schedule(pod: Pod, snapshot: Snapshot, opts: ScoreOptions = {}): ScheduleResult {
     const numNodes = snapshot.nodes().length;
     const found = this.findFeasible(pod, snapshot);
     if (found.error) return { ...found, scores: [] };
@@ -435,7 +451,7 @@ export class Framework {
     if (found.feasible.length === 1) {
       return { ...found, scores: [], node: found.feasible[0]!.node.metadata.name ?? "" };
     }
-    const scores = this.scoreNodes(pod, found.feasible, snapshot, found.state);
+    const scores = this.scoreNodes(pod, found.feasible, snapshot, found.state, opts);
     return { ...found, scores, node: this.selectHost(scores) };
   }
 }

@@ -122,8 +122,8 @@ export function frameworkOf(plugins: Plugin[], weights: Record<string, number> =
 /** Runs one plugin's score over nodes with its preScore and normalize, as the framework does. */
 export function scoresOf(plugin: Plugin, p: Pod, infos: NodeInfo[]): Record<string, number> {
   const fw = frameworkOf([plugin]);
-  const scores = fw.scoreNodes(p, infos, snapshotOf(infos));
-  return Object.fromEntries(scores.map((s) => [s.node, s.perPlugin[plugin.name] ?? 0]));
+  const scores = fw.scoreNodes(p, infos, snapshotOf(infos), new Map(), { breakdown: true });
+  return Object.fromEntries(scores.map((s) => [s.node, s.perPlugin?.[plugin.name] ?? 0]));
 }
 
 /** Runs a plugin's preFilter and filter on one node. */

@@ -77,7 +77,7 @@ describe("Framework", () => {
       Raw: 2,
     });
     const infos = [info(node("a")), info(node("b"))];
-    const scores = fw.scoreNodes(pod("p"), infos, snapshot(...infos));
+    const scores = fw.scoreNodes(pod("p"), infos, snapshot(...infos), new Map(), { breakdown: true });
     expect(scores).toEqual([
       { node: "a", total: 300, perPlugin: { Norm: 300, Raw: 0 } },
       { node: "b", total: 270, perPlugin: { Norm: 150, Raw: 120 } },
@@ -155,7 +155,7 @@ describe("Framework", () => {
       info(node("c", { cpu: "1" })),
     );
     const p = pod("web", { cpu: "1500m" });
-    const r = fw.schedule(p, snap);
+    const r = fw.schedule(p, snap, { breakdown: true });
     expect(r.node).toBe("a");
     const text = fw.explain(p, r, 3);
     expect(text).toContain("pod default/web: 2/3 nodes feasible");
