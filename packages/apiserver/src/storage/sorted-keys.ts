@@ -107,24 +107,18 @@ export class SortedKeys {
 }
 
 /** Index of the first key >= `key`. */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const lowerBound = (keys: string[], key: string): number => bound(keys, key, false);
 
 /** Index of the first key > `key`. */
-function upperBound(keys: string[], key: string): number {
+const upperBound = (keys: string[], key: string): number => bound(keys, key, true);
+
+function bound(keys: string[], key: string, strict: boolean): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keys[mid]! <= key) lo = mid + 1;
+    const k = keys[mid]!;
+    if (strict ? k <= key : k < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
