@@ -78,18 +78,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   const log = app.log as unknown as Logger;
 
-  // One line per request at debug level, naming what was asked and how it ended.
-  app.addHook("onResponse", async (request, reply) => {
-    request.log.debug(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      "request",
-    );
-  });
+  // One line per request at debug level, naming what was asked and how it ended. The hook is only
+  // added at that level: every request would pay for it otherwise. (Without a logger, fastify's
+  // stand-in has no levels.)
+  if (typeof log.isLevelEnabled === "function" && log.isLevelEnabled("debug")) {
+    app.addHook("onResponse", async (request, reply) => {
+      request.log.debug(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        "request",
+      );
+    });
+  }
 
   registerBodyParsers(app);
   registerErrorHandlers(app);
