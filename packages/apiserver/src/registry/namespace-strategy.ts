@@ -1,3 +1,4 @@
+import { deepCopy } from "@minik8s/api";
 import type { Strategy } from "./strategy.js";
 
 interface NamespaceLike {
@@ -18,7 +19,7 @@ export const namespaceStrategy: Strategy = {
   },
   prepareForUpdate(obj, old) {
     // spec.finalizers changes only through the finalize subresource.
-    (obj as NamespaceLike).spec = (old as NamespaceLike).spec;
+    (obj as NamespaceLike).spec = deepCopy((old as NamespaceLike).spec);
   },
   pendingSpecFinalizers(obj) {
     return (obj as NamespaceLike).spec?.finalizers?.length ?? 0;
