@@ -75,8 +75,20 @@ function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (!isPlainObject(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, value] of Object.entries(v)) if (value !== null) out[k] = withoutNulls(value);
+  for (const k of Object.keys(v)) {
+    const value = v[k];
+    if (value !== null) out[k] = withoutNulls(value);
+  }
   return out;
+}
+
+/** Whether a null member is anywhere inside: most bodies have none, and then need no copy. */
+function hasNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (Array.isArray(v)) return v.some(hasNull);
+  if (!isPlainObject(v)) return false;
+  for (const k of Object.keys(v)) if (hasNull(v[k])) return true;
+  return false;
 }
 
 /** Removes one field, named by its rendered path, from a plain JSON value. */
@@ -115,7 +127,8 @@ export function decodeObject<T = unknown>(raw: unknown, options: DecodeOptions =
   }
   const metadata = isPlainObject(raw.metadata) ? raw.metadata : {};
   const name = typeof metadata.name === "string" ? metadata.name : "";
-  const data = withoutNulls(raw);
+  // The schema builds a new object, so the body is read, not kept: copied only to drop nulls.
+  let data = hasNull(raw) ? withoutNulls(raw) : raw;
   let result = schema.safeParse(data);
   if (result.success) return { object: result.data as T, warnings: [] };
 
@@ -125,6 +138,8 @@ export function decodeObject<T = unknown>(raw: unknown, options: DecodeOptions =
     throw new InvalidObjectError(apiVersion, kind, name, [...found.errors, ...unknown.map(unknownField)]);
   }
   if (unknown.length > 0) {
+    // Dropping fields changes the object: never the caller's.
+    if (data === raw) data = withoutNulls(raw);
     for (const path of unknown) dropField(data, path);
     result = schema.safeParse(data);
     found = result.success
