@@ -9,7 +9,7 @@ import net from "node:net";
  */
 export class RawHttpConnection {
   private readonly socket: net.Socket;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private pending: { resolve(status: number): void; reject(err: Error): void } | undefined;
   private failure: Error | undefined;
 
