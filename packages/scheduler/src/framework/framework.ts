@@ -136,6 +136,9 @@ export class Framework {
   private readonly random: () => number;
   private readonly percentageOfNodesToScore: number;
   private nextStartNodeIndex = 0;
+  /** Scratch space of scoreNodes, kept between cycles. */
+  private readonly rawScores: number[] = [];
+  private readonly normalizeList: NodeScoreList = [];
 
   constructor(
     schedulerName: string,
@@ -332,9 +335,9 @@ export class Framework {
 
   /**
    * PreScore, Score, NormalizeScore, then each plugin's score times its weight (Kubernetes applies
-   * weights after normalizing). Throws on a plugin error. Only the feasible nodes are scored, into
-   * one plain array per plugin (kube-scheduler's NodeScoreList); a name-keyed Map is built only for
-   * a plugin that normalizes, since that is the NormalizeScore contract.
+   * weights after normalizing). Throws on a plugin error. Only the feasible nodes are scored. A
+   * cycle scores hundreds of nodes with each plugin, so the arrays it works in are kept from one
+   * cycle to the next (scoring is synchronous and no plugin keeps them).
    */
   scoreNodes(
     pod: Pod,
@@ -344,20 +347,19 @@ export class Framework {
     opts: ScoreOptions = {},
   ): NodeScore[] {
     const n = feasible.length;
-    const names: string[] = new Array(n);
-    for (let i = 0; i < n; i++) names[i] = feasible[i]!.node.metadata.name ?? "";
     const pre = this.runPreScore(state, pod, feasible, snapshot);
     if (pre.code !== "Success") throw new Error(`PreScore ${pre.plugin}: ${statusMessage(pre)}`);
     const scorers = state.get(ACTIVE_SCORERS) as ScorePlugin[];
-    const weighted: number[][] = [];
     const totals: number[] = new Array(n).fill(0);
-    // One list for every plugin that normalizes, refilled for each.
+    const weighted: number[][] | undefined = opts.breakdown ? [] : undefined;
+    const raw = this.rawScores;
+    raw.length = n;
+    // kube-scheduler's NodeScoreList, for the plugins that normalize: refilled for each of them.
     let list: NodeScoreList | undefined;
     for (const { plugin, weight } of scorers) {
-      const raw: number[] = new Array(n);
       for (let i = 0; i < n; i++) raw[i] = plugin.score!(state, pod, feasible[i]!);
       if (plugin.normalizeScore) {
-        list ??= names.map((name) => ({ name, score: 0 }));
+        list ??= this.scoreList(feasible);
         for (let i = 0; i < n; i++) list[i]!.score = raw[i]!;
         plugin.normalizeScore(state, pod, list);
         for (let i = 0; i < n; i++) raw[i] = list[i]!.score;
@@ -367,17 +369,28 @@ export class Framework {
         raw[i] = s;
         totals[i] = totals[i]! + s;
       }
-      weighted.push(raw);
+      weighted?.push(raw.slice(0, n));
     }
     const result: NodeScore[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      result[i] = { node: names[i]!, total: totals[i]! };
-      if (!opts.breakdown) continue;
+      result[i] = { node: feasible[i]!.node.metadata.name ?? "", total: totals[i]! };
+      if (!weighted) continue;
       const perPlugin: Record<string, number> = {};
       for (let j = 0; j < scorers.length; j++) perPlugin[scorers[j]!.plugin.name] = weighted[j]![i]!;
       result[i]!.perPlugin = perPlugin;
     }
     return result;
+  }
+
+  /** The reused NodeScoreList, one entry per feasible node, named. */
+  private scoreList(feasible: NodeInfo[]): NodeScoreList {
+    const list = this.normalizeList;
+    list.length = feasible.length;
+    for (let i = 0; i < feasible.length; i++) {
+      const entry = (list[i] ??= { name: "", score: 0 });
+      entry.name = feasible[i]!.node.metadata.name ?? "";
+    }
+    return list;
   }
 
   /** The highest total; among equals each is equally likely (Kubernetes' reservoir sampling). */
