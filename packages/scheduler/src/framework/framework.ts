@@ -387,8 +387,10 @@ export class Framework {
     const list = this.normalizeList;
     list.length = feasible.length;
     for (let i = 0; i < feasible.length; i++) {
-      const entry = (list[i] ??= { name: "", score: 0 });
-      entry.name = feasible[i]!.node.metadata.name ?? "";
+      const name = feasible[i]!.node.metadata.name ?? "";
+      const entry = list[i];
+      if (entry) entry.name = name;
+      else list[i] = { name, score: 0 };
     }
     return list;
   }
