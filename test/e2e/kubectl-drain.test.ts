@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@minik8s/client";
 import { ControllerManager } from "@minik8s/controller-manager";
-import { Kubelet, SimRuntime } from "@minik8s/kubelet";
+import { Kubelet, SimRuntime, simulatedMachine } from "@minik8s/kubelet";
 import {
   defaultSchedulerConfig,
   profilesFromConfig,
@@ -96,17 +96,7 @@ describe.skipIf(!haveKubectl)("the real kubectl cordons, uncordons and drains", 
         nodeName: `sim-${n}`,
         runtime: new SimRuntime({ podSubnet: `10.90.${n}` }),
         rootDir: join(home, `kubelet-${n}`),
-        machine: {
-          cpuCores: 4,
-          memoryBytes: 8 * 1024 ** 3,
-          hostname: `sim-${n}`,
-          internalIP: `192.0.2.${50 + n}`,
-          kernelVersion: "6.1.0-sim",
-          osImage: "sim",
-          architecture: "amd64",
-          machineID: `m-kd-${n}`,
-          bootID: `b-kd-${n}`,
-        },
+        machine: simulatedMachine(`sim-${n}`, `192.0.2.${50 + n}`),
         relistPeriodMs: 50,
       });
       await kubelet.start();

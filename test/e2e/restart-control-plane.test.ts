@@ -5,7 +5,7 @@ import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Deployment, ReplicaSet } from "@minik8s/api/schemas/apps";
 import type { Pod } from "@minik8s/api/schemas/core";
 import { Client } from "@minik8s/client";
-import { Kubelet, SimRuntime } from "@minik8s/kubelet";
+import { Kubelet, SimRuntime, simulatedMachine } from "@minik8s/kubelet";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, Minik8sProcess, minik8sBuilt } from "../support/minik8s-process.js";
 import { recordRecovery } from "../support/recovery.js";
@@ -87,17 +87,10 @@ describe.runIf(minik8sBuilt || process.env.CI)("control-plane processes killed d
         nodeName: `sim-${n}`,
         runtime: new SimRuntime({ podSubnet: `10.91.${n}` }),
         rootDir: join(dir, `kubelet-${n}`),
-        machine: {
+        machine: simulatedMachine(`sim-${n}`, `192.0.2.${70 + n}`, {
           cpuCores: 64,
           memoryBytes: 256 * 1024 ** 3,
-          hostname: `sim-${n}`,
-          internalIP: `192.0.2.${70 + n}`,
-          kernelVersion: "6.1.0-sim",
-          osImage: "sim",
-          architecture: "amd64",
-          machineID: `m-cp-${n}`,
-          bootID: `b-cp-${n}`,
-        },
+        }),
       });
       await kubelet.start();
       kubelets.push(kubelet);

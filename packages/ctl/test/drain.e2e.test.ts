@@ -6,7 +6,7 @@ import type { Pod } from "@minik8s/api/schemas/core";
 import { type ApiServer, startApiServer } from "@minik8s/apiserver";
 import { Client } from "@minik8s/client";
 import { ControllerManager } from "@minik8s/controller-manager";
-import { Kubelet, SimRuntime } from "@minik8s/kubelet";
+import { Kubelet, SimRuntime, simulatedMachine } from "@minik8s/kubelet";
 import {
   defaultSchedulerConfig,
   profilesFromConfig,
@@ -25,19 +25,7 @@ const PODS = kindForApiVersion("v1", "Pod")!;
 const NODES = kindForApiVersion("v1", "Node")!;
 const PDBS = kindForApiVersion("policy/v1", "PodDisruptionBudget")!;
 
-function machine(n: number) {
-  return {
-    cpuCores: 4,
-    memoryBytes: 8 * 1024 ** 3,
-    hostname: `sim-${n}`,
-    internalIP: `192.0.2.${30 + n}`,
-    kernelVersion: "6.1.0-sim",
-    osImage: "sim",
-    architecture: "amd64",
-    machineID: `m-drain-${n}`,
-    bootID: `b-drain-${n}`,
-  };
-}
+const machine = (n: number) => simulatedMachine(`sim-${n}`, `192.0.2.${30 + n}`);
 
 let dir: string;
 let kubeconfig: string;

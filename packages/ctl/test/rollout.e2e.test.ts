@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { type ApiServer, startApiServer } from "@minik8s/apiserver";
 import { Client } from "@minik8s/client";
 import { ControllerManager } from "@minik8s/controller-manager";
-import { Kubelet, SimRuntime } from "@minik8s/kubelet";
+import { Kubelet, SimRuntime, simulatedMachine } from "@minik8s/kubelet";
 import {
   defaultSchedulerConfig,
   profilesFromConfig,
@@ -21,17 +21,7 @@ import { captureIo } from "./helpers.js";
 type Json = any;
 
 const KUBECTL = "/usr/bin/kubectl";
-const MACHINE = {
-  cpuCores: 4,
-  memoryBytes: 8 * 1024 * 1024 * 1024,
-  hostname: "sim-host",
-  internalIP: "192.0.2.20",
-  kernelVersion: "6.1.0-sim",
-  osImage: "sim",
-  architecture: "amd64",
-  machineID: "m-sim",
-  bootID: "b-sim",
-};
+const MACHINE = simulatedMachine("sim-host", "192.0.2.20");
 
 let dir: string;
 let kubeconfig: string;

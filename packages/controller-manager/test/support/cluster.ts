@@ -5,7 +5,7 @@ import { kindForApiVersion } from "@minik8s/api/registry";
 import type { Node } from "@minik8s/api/schemas/core";
 import { type ApiServer, startApiServer } from "@minik8s/apiserver";
 import { Client, type Logger } from "@minik8s/client";
-import { Kubelet, type KubeletOptions, SimRuntime } from "@minik8s/kubelet";
+import { Kubelet, type KubeletOptions, SimRuntime, simulatedMachine } from "@minik8s/kubelet";
 import {
   defaultSchedulerConfig,
   profilesFromConfig,
@@ -41,19 +41,8 @@ export class SlowStartRuntime extends SimRuntime {
 }
 
 /** Room for every test's pods (they request nothing, so only the pod count binds). */
-function machine(n: number) {
-  return {
-    cpuCores: 8,
-    memoryBytes: 16 * 1024 ** 3,
-    hostname: `sim-${n}`,
-    internalIP: `192.0.2.${10 + n}`,
-    kernelVersion: "6.1.0-sim",
-    osImage: "sim",
-    architecture: "amd64",
-    machineID: `m-sim-${n}`,
-    bootID: `b-sim-${n}`,
-  };
-}
+const machine = (n: number) =>
+  simulatedMachine(`sim-${n}`, `192.0.2.${10 + n}`, { cpuCores: 8, memoryBytes: 16 * 1024 ** 3 });
 
 /**
  * An apiserver, the scheduler, two kubelets on the simulated runtime and a controller-manager

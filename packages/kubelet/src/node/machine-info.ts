@@ -16,6 +16,28 @@ export interface MachineInfo {
   bootID: string;
 }
 
+/**
+ * A made-up machine for a node on the simulated runtime (tests, a cluster explored without
+ * Docker): the name is its hostname and the root of its machine and boot IDs.
+ */
+export function simulatedMachine(
+  name: string,
+  internalIP: string,
+  size: { cpuCores?: number; memoryBytes?: number } = {},
+): MachineInfo {
+  return {
+    cpuCores: size.cpuCores ?? 4,
+    memoryBytes: size.memoryBytes ?? 8 * 1024 ** 3,
+    hostname: name,
+    internalIP,
+    kernelVersion: "6.1.0-sim",
+    osImage: "sim",
+    architecture: "amd64",
+    machineID: `m-${name}`,
+    bootID: `b-${name}`,
+  };
+}
+
 const GOARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" };
 
 /** The machine this process runs on. `nodeIP` wins over the first non-loopback IPv4 address. */
