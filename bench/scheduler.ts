@@ -29,6 +29,7 @@ import {
   SchedulerCache,
 } from "@minik8s/scheduler";
 import { ApiServerProcess } from "./lib/apiserver-process.js";
+import { processCpuSeconds } from "./lib/process-cpu.js";
 import { percentile, report } from "./lib/report.js";
 
 const NODES = Number(process.env.BENCH_NODES ?? 1_000);
@@ -191,7 +192,26 @@ function watchBindings(fromRevision: string, boundAt: Map<string, number>, onAll
   return () => req.destroy();
 }
 
-async function throughput(): Promise<{ podsPerSecond: number; p50: number; p99: number; seconds: number }> {
+interface Throughput {
+  podsPerSecond: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+  /** CPU milliseconds per pod of each process over the measured burst; undefined without /proc. */
+  cpuMsPerPod: { apiserver?: number; scheduler?: number; client: number };
+}
+
+/** CPU seconds of the apiserver, the scheduler and this process (the clients), now. */
+function cpuNow(scheduler: ChildProcess): { apiserver?: number; scheduler?: number; client: number } {
+  const own = process.cpuUsage();
+  return {
+    apiserver: processCpuSeconds(api.pid),
+    scheduler: processCpuSeconds(scheduler.pid),
+    client: (own.user + own.system) / 1e6,
+  };
+}
+
+async function throughput(): Promise<Throughput> {
   const dataDir = mkdtempSync(join(tmpdir(), "minik8s-bench-scheduler-"));
   api = await ApiServerProcess.start({ port: PORT, dataDir, maxSockets: CLIENTS + 8 });
   let scheduler: ChildProcess | undefined;
@@ -218,6 +238,7 @@ async function throughput(): Promise<{ podsPerSecond: number; p50: number; p99: 
     });
     console.log(`creating ${PODS} pods with ${CLIENTS} clients ...`);
     const started = performance.now();
+    const cpuBefore = cpuNow(scheduler);
     await parallel(PODS, async (i) => {
       const name = `p-${i}`;
       const pod = JSON.stringify(podObject(name, { cpu: "100m", memory: "128Mi" }));
@@ -235,6 +256,9 @@ async function throughput(): Promise<{ podsPerSecond: number; p50: number; p99: 
       ).unref(),
     );
     await Promise.race([allBound, timeout]);
+    const cpuAfter = cpuNow(scheduler);
+    const perPod = (before: number | undefined, after: number | undefined) =>
+      before === undefined || after === undefined ? undefined : ((after - before) * 1000) / PODS;
     const last = Math.max(...boundAt.values());
     const seconds = (last - started) / 1000;
     const latencies = [...boundAt]
@@ -245,6 +269,11 @@ async function throughput(): Promise<{ podsPerSecond: number; p50: number; p99: 
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       seconds,
+      cpuMsPerPod: {
+        apiserver: perPod(cpuBefore.apiserver, cpuAfter.apiserver),
+        scheduler: perPod(cpuBefore.scheduler, cpuAfter.scheduler),
+        client: perPod(cpuBefore.client, cpuAfter.client)!,
+      },
     };
   } finally {
     stopWatch();
@@ -313,6 +342,10 @@ function fragmentation(schedulerName: string, seed: number): number {
   return used / (GPU_NODES * GPUS_PER_NODE);
 }
 
+function round2(x: number | undefined): number | null {
+  return x === undefined ? null : Math.round(x * 100) / 100;
+}
+
 async function main(): Promise<void> {
   console.log(`GPU fragmentation: ${GPU_NODES} nodes × ${GPUS_PER_NODE} GPUs, ${GPU_SEEDS} seeds ...`);
   const mean = (name: string) => {
@@ -329,6 +362,11 @@ async function main(): Promise<void> {
   console.log(
     `  ${PODS} pods on ${NODES} nodes in ${run.seconds.toFixed(1)} s: ${run.podsPerSecond} pods/s, latency p50 ${run.p50.toFixed(0)} ms, p99 ${run.p99.toFixed(0)} ms`,
   );
+  const ms = (x: number | undefined) => (x === undefined ? "n/a" : `${x.toFixed(2)} ms`);
+  const cpu = run.cpuMsPerPod;
+  console.log(
+    `  CPU per pod: apiserver ${ms(cpu.apiserver)}, scheduler ${ms(cpu.scheduler)}, clients ${ms(cpu.client)}`,
+  );
 
   const markdown = `
 ## scheduler (\`npm run bench:scheduler\`)
@@ -343,6 +381,11 @@ acknowledged to its binding being seen, so it includes the wait in the queue beh
 | --- | --- | --- |
 | pods/s, ${NODES} nodes, ${PODS.toLocaleString("en")} pods | ${run.podsPerSecond} | ≥ 1,000 (Kubernetes' threshold, 5,000 nodes: 680) |
 | per-pod latency p50 / p99 | ${run.p50.toFixed(0)} ms / ${run.p99.toFixed(0)} ms | |
+| CPU per pod: apiserver / scheduler / clients | ${ms(cpu.apiserver)} / ${ms(cpu.scheduler)} / ${ms(cpu.client)} | |
+
+CPU per pod is each process's user + system time over the burst, from \`/proc\`, divided by the
+pods: it moves much less than pods/s when neighbours load the machine, so it is the figure to
+compare between versions; pods/s is what a user sees.
 
 GPU fragmentation: ${GPU_NODES} nodes × ${GPUS_PER_NODE} GPUs; pods asking for 1, 2, 4 or 8 GPUs (4 : 3 : 2 : 1, seeded)
 are placed one by one until the first 8-GPU pod finds no node; the share of all GPUs in use at that
@@ -360,6 +403,9 @@ against the scheduler's cache in memory, not through the apiserver.
     podsPerSecond: run.podsPerSecond,
     latencyP50Ms: Math.round(run.p50),
     latencyP99Ms: Math.round(run.p99),
+    apiserverCpuMsPerPod: round2(cpu.apiserver),
+    schedulerCpuMsPerPod: round2(cpu.scheduler),
+    clientCpuMsPerPod: round2(cpu.client),
     gpuInUseLeastAllocated: Number(spread.mean.toFixed(4)),
     gpuInUseBinPacking: Number(packed.mean.toFixed(4)),
   });

@@ -19,6 +19,11 @@ export class ApiServerProcess {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
+  /** The server's process id, e.g. to read its CPU time. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static async start(opts: { port: number; dataDir: string; maxSockets: number }): Promise<ApiServerProcess> {
     const child = spawn(
       process.execPath,

@@ -43,7 +43,6 @@ export {
   parseKubeConfig,
   type ResolvedClientConfig,
   readKubeConfig,
-  readKubeConfigFile,
   readMergedKubeConfig,
   resolveClientConfig,
   selectKubeConfig,

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import { parse, stringify } from "yaml";
+import { cacheDocument, cachedDocument } from "./kubeconfig-cache.js";
+
+// The YAML library is loaded when a file is parsed or written, not with this module: a command
+// line tool whose kubeconfig is cached (kubeconfig-cache.ts) starts without it.
+const loadYaml = () => import("./kubeconfig-yaml.js");
 
 /**
  * The kubeconfig file as kubectl reads and writes it: named clusters (where), users (who),
@@ -106,15 +110,15 @@ export type KubeConfigEntry = { list: "clusters" | "users" | "contexts"; name: s
  * that already holds the entry (for the current context, the first file that sets one); else the
  * first file in the list, where kubectl adds new entries.
  */
-export function kubeconfigPathForWrite(
+export async function kubeconfigPathForWrite(
   explicit?: string,
   env: Record<string, string | undefined> = process.env,
   entry?: KubeConfigEntry,
-): string {
+): Promise<string> {
   const paths = kubeconfigPaths(explicit, env);
   if (entry !== undefined) {
     for (const path of paths) {
-      const config = readKubeConfigFile(path, { resolvePaths: false });
+      const config = await readKubeConfig(path, { resolvePaths: false });
       const holds =
         entry === "current-context"
           ? Boolean(config["current-context"])
@@ -132,16 +136,35 @@ export interface ParseOptions {
    * read to be changed and written back keeps them as they are.
    */
   resolvePaths?: boolean;
+  /**
+   * Where parsed files are kept between runs (kubectl's `--cache-dir`, `~/.kube/cache`); unset,
+   * nothing is cached. For command line tools, which start once per command.
+   */
+  cacheDir?: string | undefined;
 }
 
-/** Parses one file. */
-export function parseKubeConfig(text: string, path = "kubeconfig", opts: ParseOptions = {}): KubeConfig {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new Error(`${path}: not valid YAML: ${(err as Error).message}`);
+/** Parses one file's text (YAML, or JSON, which is YAML too). */
+export async function parseKubeConfig(
+  text: string,
+  path = "kubeconfig",
+  opts: ParseOptions = {},
+): Promise<KubeConfig> {
+  const cached = opts.cacheDir ? cachedDocument(opts.cacheDir, path, text) : undefined;
+  let raw = cached?.document;
+  if (!cached) {
+    const { parse } = await loadYaml();
+    try {
+      raw = parse(text);
+    } catch (err) {
+      throw new Error(`${path}: not valid YAML: ${(err as Error).message}`);
+    }
+    if (opts.cacheDir) cacheDocument(opts.cacheDir, path, text, raw);
   }
+  return kubeConfigOf(raw, path, opts);
+}
+
+/** Checks a parsed document's shape and makes it a KubeConfig. */
+function kubeConfigOf(raw: unknown, path: string, opts: ParseOptions): KubeConfig {
   if (raw === null || raw === undefined) return emptyKubeConfig();
   if (typeof raw !== "object" || Array.isArray(raw))
     throw new Error(`${path}: a kubeconfig must be a mapping`);
@@ -190,10 +213,10 @@ function namedList(value: unknown, field: string, path: string): { name: string 
 }
 
 /**
- * Reads one file; a missing file is an empty config, as for kubectl. Synchronous, as kubectl
- * reads these few small files before anything else happens; `readKubeConfig` is the same, awaited.
+ * Reads one file; a missing file is an empty config, as for kubectl. The read itself is
+ * synchronous: a few small files, read before anything else can happen.
  */
-export function readKubeConfigFile(path: string, opts: ParseOptions = {}): KubeConfig {
+export async function readKubeConfig(path: string, opts: ParseOptions = {}): Promise<KubeConfig> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -202,10 +225,6 @@ export function readKubeConfigFile(path: string, opts: ParseOptions = {}): KubeC
     throw err;
   }
   return parseKubeConfig(text, path, opts);
-}
-
-export async function readKubeConfig(path: string, opts: ParseOptions = {}): Promise<KubeConfig> {
-  return readKubeConfigFile(path, opts);
 }
 
 /**
@@ -229,8 +248,13 @@ export function mergeKubeConfigs(configs: readonly KubeConfig[]): KubeConfig {
 }
 
 /** Reads and merges files, a missing one counting as empty. */
-export function readMergedKubeConfig(paths: readonly string[], opts: ParseOptions = {}): KubeConfig {
-  return mergeKubeConfigs(paths.map((path) => readKubeConfigFile(path, opts)));
+export async function readMergedKubeConfig(
+  paths: readonly string[],
+  opts: ParseOptions = {},
+): Promise<KubeConfig> {
+  const configs: KubeConfig[] = [];
+  for (const path of paths) configs.push(await readKubeConfig(path, opts));
+  return mergeKubeConfigs(configs);
 }
 
 /** Reads and merges the kubeconfig files `kubeconfigPaths` names; an explicit file must exist. */
@@ -367,6 +391,7 @@ export async function writeKubeConfig(path: string, config: KubeConfig): Promise
   };
   // Write beside and rename, so a crash never leaves half a file where credentials were.
   const tmp = `${path}.${process.pid}.tmp`;
+  const { stringify } = await loadYaml();
   await writeFile(tmp, stringify(doc, { sortMapEntries: true, indentSeq: false, lineWidth: 0 }), {
     mode: 0o600,
   });
@@ -382,7 +407,7 @@ export async function modifyKubeConfig(
   path: string,
   change: (config: KubeConfig) => KubeConfig,
 ): Promise<KubeConfig> {
-  const next = change(readKubeConfigFile(path, { resolvePaths: false }));
+  const next = change(await readKubeConfig(path, { resolvePaths: false }));
   await writeKubeConfig(path, next);
   return next;
 }

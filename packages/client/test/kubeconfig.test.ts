@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -73,11 +73,11 @@ describe("kubeconfig", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("chooses files: explicit, else KUBECONFIG, else ~/.kube/config", () => {
+  it("chooses files: explicit, else KUBECONFIG, else ~/.kube/config", async () => {
     expect(kubeconfigPaths("/x/y", env)).toEqual(["/x/y"]);
     expect(kubeconfigPaths(undefined, env)).toEqual([join(dir, "first"), join(dir, "second")]);
     expect(kubeconfigPaths(undefined, { HOME: dir })).toEqual([join(dir, ".kube", "config")]);
-    expect(kubeconfigPathForWrite(undefined, env)).toBe(join(dir, "first"));
+    expect(await kubeconfigPathForWrite(undefined, env)).toBe(join(dir, "first"));
   });
 
   it("merges KUBECONFIG files: the first file wins for each name and for current-context", async () => {
@@ -132,9 +132,47 @@ describe("kubeconfig", () => {
     );
   });
 
-  it("reports malformed files with their path", () => {
-    expect(() => parseKubeConfig("clusters: 3", "/etc/kc")).toThrow("/etc/kc: clusters must be a list");
-    expect(() => parseKubeConfig("users: [{user: {}}]", "/etc/kc")).toThrow("/etc/kc: users[0] needs a name");
+  it("reports malformed files with their path", async () => {
+    await expect(parseKubeConfig("clusters: 3", "/etc/kc")).rejects.toThrow(
+      "/etc/kc: clusters must be a list",
+    );
+    await expect(parseKubeConfig("users: [{user: {}}]", "/etc/kc")).rejects.toThrow(
+      "/etc/kc: users[0] needs a name",
+    );
+    await expect(parseKubeConfig("clusters: [", "/etc/kc")).rejects.toThrow("/etc/kc: not valid YAML");
+  });
+
+  it("keeps parsed files in the cache folder, used only for the very same text", async () => {
+    const cacheDir = join(dir, "cache");
+    const path = join(dir, "first");
+    const text = await readFile(path, "utf8");
+    const parsed = await parseKubeConfig(text, path, { cacheDir });
+    expect(parsed["current-context"]).toBe("dev");
+    const folder = join(cacheDir, "minik8s", "kubeconfig");
+    const [entry, ...others] = await readdir(folder);
+    expect(others).toEqual([]);
+    // It holds credentials: the owner's alone.
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(folder, entry!))).mode & 0o777).toBe(0o600);
+
+    // Whatever the entry says is what the same text parses to: the YAML parser is not run again.
+    const stored = JSON.parse(await readFile(join(folder, entry!), "utf8"));
+    stored.document["current-context"] = "from-cache";
+    await writeFile(join(folder, entry!), JSON.stringify(stored));
+    expect((await parseKubeConfig(text, path, { cacheDir }))["current-context"]).toBe("from-cache");
+
+    // A file edited since is parsed again, and its entry replaced.
+    const edited = text.replace("current-context: dev", "current-context: prod");
+    expect((await parseKubeConfig(edited, path, { cacheDir }))["current-context"]).toBe("prod");
+    expect((await parseKubeConfig(edited, path, { cacheDir }))["current-context"]).toBe("prod");
+    expect(await readdir(folder)).toEqual([entry]);
+  });
+
+  it("reads files without a cache when the cache folder cannot be written", async () => {
+    const blocker = join(dir, "not-a-folder");
+    await writeFile(blocker, "");
+    const config = await readKubeConfig(join(dir, "first"), { cacheDir: blocker });
+    expect(config["current-context"]).toBe("dev");
   });
 
   it("sets cluster, user and context, switches context, and writes mode 0600", async () => {

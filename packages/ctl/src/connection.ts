@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import {
   connectionOf,
   kubeconfigPaths,
@@ -16,11 +18,13 @@ export type ConnectionFlags = Omit<LoadOptions, "env">;
  * reading and lookups; what is mkctl's own is kubectl's leniency: only a missing `--context` or
  * a missing server is an error, reported in kubectl's words.
  */
-export function resolveConnection(
+export async function resolveConnection(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv = process.env,
-): ResolvedClientConfig {
-  const picked = selectKubeConfig(readMergedKubeConfig(kubeconfigPaths(flags.kubeconfig, env)), flags);
+): Promise<ResolvedClientConfig> {
+  const paths = kubeconfigPaths(flags.kubeconfig, env);
+  const config = await readMergedKubeConfig(paths, { cacheDir: cacheDir(env) });
+  const picked = selectKubeConfig(config, flags);
   if (flags.context && !picked.context) {
     throw new ConfigError(`context was not found for specified context: ${flags.context}`);
   }
@@ -32,4 +36,9 @@ export function resolveConnection(
     );
   }
   return connectionOf(picked, server, flags);
+}
+
+/** kubectl's default `--cache-dir`: parsed kubeconfig files are kept there between commands. */
+export function cacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.HOME || homedir(), ".kube", "cache");
 }

@@ -13,6 +13,8 @@ export interface GlobalFlags extends ConnectionFlags {
 export class Ctx {
   private clusterValue?: Cluster;
   private resolved?: ResolvedClientConfig;
+  /** Why the connection could not be resolved: thrown only to commands that need it. */
+  private resolveError?: unknown;
 
   constructor(
     readonly deps: Deps,
@@ -31,9 +33,18 @@ export class Ctx {
     this.io.err(text);
   }
 
-  private config() {
-    this.resolved ??= resolveConnection(this.flags, this.io.env);
-    return this.resolved;
+  /** Reads the kubeconfig (ctxOf does, once). A failure is kept for whoever needs the cluster. */
+  async resolve(): Promise<void> {
+    try {
+      this.resolved = await resolveConnection(this.flags, this.io.env);
+    } catch (err) {
+      this.resolveError = err;
+    }
+  }
+
+  private config(): ResolvedClientConfig {
+    if (this.resolved) return this.resolved;
+    throw this.resolveError ?? new Error("the kubeconfig was not read: build the Ctx with ctxOf");
   }
 
   /** The namespace of `-n`, else of the kubeconfig context, else "default". */
@@ -89,7 +100,9 @@ export function parseDuration(text: string): number | undefined {
   return matched === text.length && matched > 0 ? total : undefined;
 }
 
-/** Builds the Ctx of a command from its own and the global flags. */
-export function ctxOf(cmd: Command): Ctx {
-  return new Ctx(depsOf(cmd), cmd.optsWithGlobals() as GlobalFlags);
+/** Builds the Ctx of a command from its own and the global flags, its kubeconfig read. */
+export async function ctxOf(cmd: Command): Promise<Ctx> {
+  const ctx = new Ctx(depsOf(cmd), cmd.optsWithGlobals() as GlobalFlags);
+  await ctx.resolve();
+  return ctx;
 }

@@ -25,10 +25,71 @@ import { attachDeps, type Deps, processIo } from "./deps.js";
 import { CliError, formatError } from "./errors.js";
 
 /**
- * The mkctl command tree. Each verb's flags and help live in commands/, its work in actions/,
- * loaded only when the verb runs, so that mkctl starts without the code of verbs it does not run.
+ * The top-level commands in help's order, each by the names it answers to. A command's flags and
+ * help live in commands/, its work in actions/, loaded only when the verb runs, so that mkctl
+ * starts without the code of verbs it does not run.
  */
-export function buildProgram(deps: Deps = { io: processIo() }): Command {
+const COMMANDS: readonly (readonly [names: readonly string[], register: (program: Command) => void])[] = [
+  [["create"], registerCreate],
+  [["get"], registerGet],
+  [["apply"], registerApply],
+  [["edit"], registerEdit],
+  [["delete"], registerDelete],
+  [["describe"], registerDescribe],
+  [["replace"], registerReplace],
+  [["scale"], registerScale],
+  [["expose"], registerExpose],
+  [["rollout"], registerRollout],
+  [["set"], registerSet],
+  [["run"], registerRun],
+  [["logs"], registerLogs],
+  [["exec"], registerExec],
+  [["label"], registerLabel],
+  [["cordon", "uncordon", "drain"], registerNodeMaintenance],
+  [["annotate"], registerAnnotate],
+  [["api-resources"], registerApiResources],
+  [["explain"], registerExplain],
+  [["version"], registerVersion],
+  [["config"], registerConfig],
+  // Completion describes the whole tree, so it is never defined alone.
+  [[], registerCompletion],
+];
+
+/** Global flags that take a value in the next argument (unless written `--flag=value` or `-nvalue`). */
+const GLOBAL_FLAGS_WITH_VALUE = new Set([
+  "--kubeconfig",
+  "--context",
+  "--cluster",
+  "--user",
+  "--token",
+  "-s",
+  "--server",
+  "-n",
+  "--namespace",
+  "--request-timeout",
+]);
+
+/**
+ * The command word of `argv`: its first argument that is neither a global flag nor a flag's
+ * value. None when help is asked for before it (`mkctl --help get` is mkctl's own help).
+ */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return argv[i + 1];
+    if (arg === "-h" || arg === "--help") return undefined;
+    if (!arg.startsWith("-")) return arg;
+    if (GLOBAL_FLAGS_WITH_VALUE.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * The mkctl command tree. With `argv`, only the command it runs is defined, when it names one:
+ * defining all twenty-odd commands and their flags is a tenth of mkctl's start. Help, completion
+ * and mistyped commands (which get suggestions) see the whole tree.
+ */
+export function buildProgram(deps: Deps = { io: processIo() }, argv?: readonly string[]): Command {
   const io = deps.io;
   const program = new Command("mkctl")
     .description("mkctl controls a minik8s cluster, the way kubectl controls Kubernetes.")
@@ -50,28 +111,9 @@ export function buildProgram(deps: Deps = { io: processIo() }): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   attachDeps(program, deps);
-  registerCreate(program);
-  registerGet(program);
-  registerApply(program);
-  registerEdit(program);
-  registerDelete(program);
-  registerDescribe(program);
-  registerReplace(program);
-  registerScale(program);
-  registerExpose(program);
-  registerRollout(program);
-  registerSet(program);
-  registerRun(program);
-  registerLogs(program);
-  registerExec(program);
-  registerLabel(program);
-  registerNodeMaintenance(program);
-  registerAnnotate(program);
-  registerApiResources(program);
-  registerExplain(program);
-  registerVersion(program);
-  registerConfig(program);
-  registerCompletion(program);
+  const word = argv && commandWord(argv);
+  const only = word === undefined ? undefined : COMMANDS.find(([names]) => names.includes(word));
+  for (const [, register] of only ? [only] : COMMANDS) register(program);
   for (const cmd of program.commands) inheritOutput(cmd, program);
   return program;
 }
@@ -84,7 +126,7 @@ function inheritOutput(cmd: Command, parent: Command): void {
 
 /** Runs mkctl on argv (without node and script) and returns its exit code, as kubectl would exit. */
 export async function runMkctl(argv: string[], deps: Deps = { io: processIo() }): Promise<number> {
-  const program = buildProgram(deps);
+  const program = buildProgram(deps, argv);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

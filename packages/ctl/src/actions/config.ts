@@ -5,7 +5,7 @@ import {
   kubeconfigPathForWrite,
   kubeconfigPaths,
   modifyKubeConfig,
-  readKubeConfigFile,
+  readKubeConfig,
   readMergedKubeConfig,
   setCluster,
   setContext,
@@ -17,12 +17,12 @@ import { formatColumns } from "../printers/tabwriter.js";
 import { toJson, toYaml } from "../printers/yaml-printer.js";
 
 /** The kubeconfig files in effect, merged, their file references shown as the files write them. */
-function merged(ctx: Ctx): KubeConfig {
+function merged(ctx: Ctx): Promise<KubeConfig> {
   return readMergedKubeConfig(kubeconfigPaths(ctx.flags.kubeconfig, ctx.io.env), { resolvePaths: false });
 }
 
 /** The file a change to `entry` goes to, as kubectl picks it. */
-function fileFor(ctx: Ctx, entry: KubeConfigEntry): string {
+function fileFor(ctx: Ctx, entry: KubeConfigEntry): Promise<string> {
   return kubeconfigPathForWrite(ctx.flags.kubeconfig, ctx.io.env, entry);
 }
 
@@ -63,8 +63,8 @@ export interface ViewFlags {
   output: string;
 }
 
-export function runView(ctx: Ctx, flags: ViewFlags): void {
-  let cfg = merged(ctx);
+export async function runView(ctx: Ctx, flags: ViewFlags): Promise<void> {
+  let cfg = await merged(ctx);
   if (flags.minify) cfg = minify(cfg, ctx.flags.context);
   if (!flags.raw) cfg = redact(cfg);
   const doc = {
@@ -78,12 +78,12 @@ export function runView(ctx: Ctx, flags: ViewFlags): void {
   ctx.out(flags.output === "json" ? toJson(doc) : toYaml(doc));
 }
 
-export function runGetContexts(
+export async function runGetContexts(
   ctx: Ctx,
   name: string | undefined,
   flags: { headers: boolean; output?: string },
-): void {
-  const cfg = merged(ctx);
+): Promise<void> {
+  const cfg = await merged(ctx);
   const contexts = name ? cfg.contexts.filter((c) => c.name === name) : cfg.contexts;
   if (name && contexts.length === 0) throw new CliError(`context ${name} not found`);
   if (flags.output === "name") {
@@ -102,16 +102,19 @@ export function runGetContexts(
   );
 }
 
-export function runCurrentContext(ctx: Ctx): void {
-  const current = merged(ctx)["current-context"];
+export async function runCurrentContext(ctx: Ctx): Promise<void> {
+  const current = (await merged(ctx))["current-context"];
   if (!current) throw new CliError("current-context is not set");
   ctx.out(`${current}\n`);
 }
 
 export async function runUseContext(ctx: Ctx, name: string): Promise<void> {
-  if (!merged(ctx).contexts.some((c) => c.name === name))
+  if (!(await merged(ctx)).contexts.some((c) => c.name === name))
     throw new CliError(`no context exists with the name: "${name}"`);
-  await modifyKubeConfig(fileFor(ctx, "current-context"), (cfg) => ({ ...cfg, "current-context": name }));
+  await modifyKubeConfig(await fileFor(ctx, "current-context"), (cfg) => ({
+    ...cfg,
+    "current-context": name,
+  }));
   ctx.out(`Switched to context "${name}".\n`);
 }
 
@@ -131,13 +134,13 @@ export async function runSetContext(
   let target = name;
   if (local.current) {
     if (name) throw new CliError("you cannot specify both a context name and --current");
-    target = merged(ctx)["current-context"];
+    target = (await merged(ctx))["current-context"];
     if (!target) throw new CliError("no current context is set");
   }
   if (!target) throw new CliError("you must specify a non-empty context name or --current");
   let created = false;
   const entry = target;
-  await modifyKubeConfig(fileFor(ctx, { list: "contexts", name: entry }), (cfg) => {
+  await modifyKubeConfig(await fileFor(ctx, { list: "contexts", name: entry }), (cfg) => {
     created = !cfg.contexts.some((c) => c.name === entry);
     return setContext(cfg, entry, {
       cluster: local.cluster,
@@ -157,7 +160,7 @@ export interface SetClusterFlags {
 
 export async function runSetCluster(ctx: Ctx, name: string, local: SetClusterFlags): Promise<void> {
   const insecure = local.insecureSkipTlsVerify;
-  await modifyKubeConfig(fileFor(ctx, { list: "clusters", name }), (cfg) =>
+  await modifyKubeConfig(await fileFor(ctx, { list: "clusters", name }), (cfg) =>
     setCluster(cfg, name, {
       server: local.server,
       "certificate-authority": local.certificateAuthority,
@@ -177,7 +180,7 @@ export interface SetCredentialsFlags {
 }
 
 export async function runSetCredentials(ctx: Ctx, name: string, local: SetCredentialsFlags): Promise<void> {
-  await modifyKubeConfig(fileFor(ctx, { list: "users", name }), (cfg) =>
+  await modifyKubeConfig(await fileFor(ctx, { list: "users", name }), (cfg) =>
     setUser(cfg, name, {
       token: local.token,
       "client-certificate": local.clientCertificate,
@@ -190,8 +193,8 @@ export async function runSetCredentials(ctx: Ctx, name: string, local: SetCreden
 }
 
 export async function runDeleteContext(ctx: Ctx, name: string): Promise<void> {
-  const file = fileFor(ctx, { list: "contexts", name });
-  if (!readKubeConfigFile(file).contexts.some((c) => c.name === name))
+  const file = await fileFor(ctx, { list: "contexts", name });
+  if (!(await readKubeConfig(file)).contexts.some((c) => c.name === name))
     throw new CliError(`cannot delete context ${name}, not in ${file}`);
   await modifyKubeConfig(file, (cfg) => deleteContext(cfg, name));
   ctx.out(`deleted context ${name} from ${file}\n`);

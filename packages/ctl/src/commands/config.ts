@@ -18,7 +18,7 @@ export function registerConfig(program: Command): void {
     .option("--minify", "Remove all information not used by current-context from the output")
     .option("-o, --output <format>", "yaml (default) or json", "yaml")
     .action(async (flags: ViewFlags, cmd: Command) => {
-      (await actions()).runView(await ctxFor(cmd), flags);
+      await (await actions()).runView(await ctxFor(cmd), flags);
     });
   config
     .command("get-contexts")
@@ -27,13 +27,13 @@ export function registerConfig(program: Command): void {
     .option("--no-headers", "When using the default output format, don't print headers")
     .option("-o, --output <format>", "name: print only context names")
     .action(async (name: string | undefined, flags: { headers: boolean; output?: string }, cmd: Command) => {
-      (await actions()).runGetContexts(await ctxFor(cmd), name, flags);
+      await (await actions()).runGetContexts(await ctxFor(cmd), name, flags);
     });
   config
     .command("current-context")
     .description("Display the current-context")
     .action(async (_f: unknown, cmd: Command) => {
-      (await actions()).runCurrentContext(await ctxFor(cmd));
+      await (await actions()).runCurrentContext(await ctxFor(cmd));
     });
   config
     .command("use-context")
