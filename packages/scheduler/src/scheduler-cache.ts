@@ -1,5 +1,6 @@
 import type { Node, Pod } from "@minik8s/api";
 import { type Clock, type Logger, objectKey, realClock, silentLogger } from "@minik8s/client";
+import { ImageStates } from "./framework/image-states.js";
 import { addPod, newNodeInfo, removePod, setNode } from "./framework/node-info.js";
 import type { NodeInfo, Snapshot } from "./framework/types.js";
 
@@ -45,6 +46,7 @@ export class SchedulerCache {
   /** Pods bound to a node the cache has not seen (yet): added to its NodeInfo when it appears. */
   private readonly orphans = new Map<string, Map<string, Pod>>();
   private readonly assumed = new Set<string>();
+  private readonly images = new ImageStates();
   private nodeList: NodeInfo[] | undefined;
   private cancelCleanup: (() => void) | undefined;
 
@@ -82,6 +84,7 @@ export class SchedulerCache {
     const pods = [...(this.orphans.get(name)?.values() ?? [])];
     this.orphans.delete(name);
     this.nodes.set(name, newNodeInfo(node, pods));
+    this.images.addNode(node);
     this.nodeList = undefined;
   }
 
@@ -93,6 +96,8 @@ export class SchedulerCache {
       return;
     }
     // Allocatable, labels, taints or images may have changed; the pods stay.
+    this.images.removeNode(known.node);
+    this.images.addNode(node);
     setNode(known, node);
   }
 
@@ -102,6 +107,7 @@ export class SchedulerCache {
     const known = this.nodes.get(name);
     if (!known) return;
     this.nodes.delete(name);
+    this.images.removeNode(known.node);
     this.nodeList = undefined;
     if (known.pods.length > 0) this.orphans.set(name, new Map(known.pods.map((p) => [uidOf(p), p])));
   }
@@ -219,6 +225,7 @@ export class SchedulerCache {
         return this.nodeList;
       },
       get: (name) => this.nodes.get(name),
+      imageState: (name) => this.images.get(name),
     };
   }
 

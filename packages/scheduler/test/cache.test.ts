@@ -129,4 +129,32 @@ describe("SchedulerCache", () => {
     cache.removePod(p);
     expect(cpuOn(cache, "n1")).toBe(0n);
   });
+
+  it("keeps the cluster's image table as nodes come, change and go", () => {
+    const { cache } = setup();
+    const withImages = (name: string, images: { names: string[]; sizeBytes: number }[]): Node => ({
+      ...node(name),
+      status: { ...node(name).status, images },
+    });
+    const nginx = { names: ["nginx:1.27", "docker.io/library/nginx:1.27"], sizeBytes: 200 };
+    cache.updateNode(node("n1"), withImages("n1", [nginx]));
+    cache.updateNode(
+      node("n2"),
+      withImages("n2", [
+        { ...nginx, sizeBytes: 999 },
+        { names: ["redis:7"], sizeBytes: 50 },
+      ]),
+    );
+    const images = () => cache.snapshot();
+    // The size is the first node's; the count is of nodes, whichever name they list it by.
+    expect(images().imageState("nginx:1.27")).toEqual({ size: 200, numNodes: 2 });
+    expect(images().imageState("docker.io/library/nginx:1.27")).toEqual({ size: 200, numNodes: 2 });
+    expect(images().imageState("redis:7")).toEqual({ size: 50, numNodes: 1 });
+
+    cache.updateNode(withImages("n2", []), withImages("n2", [{ names: ["redis:7"], sizeBytes: 50 }]));
+    expect(images().imageState("nginx:1.27")).toEqual({ size: 200, numNodes: 1 });
+    cache.removeNode(withImages("n1", [nginx]));
+    expect(images().imageState("nginx:1.27")).toBeUndefined();
+    expect(images().imageState("redis:7")).toEqual({ size: 50, numNodes: 1 });
+  });
 });

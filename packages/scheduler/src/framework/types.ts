@@ -1,4 +1,5 @@
 import type { Node, Pod } from "@minik8s/api";
+import type { ImageState } from "./image-states.js";
 
 /**
  * The scheduling framework's contracts, after kube-scheduler's: a pod goes through PreFilter,
@@ -69,6 +70,8 @@ export type CycleState = Map<string, unknown>;
 export interface Snapshot {
   nodes(): NodeInfo[];
   get(nodeName: string): NodeInfo | undefined;
+  /** An image's size and how many nodes hold it (by any of its names), for ImageLocality. */
+  imageState(name: string): ImageState | undefined;
 }
 
 /** Extension points as KubeSchedulerConfiguration names them. */

@@ -1,5 +1,5 @@
 import type { Pod } from "@minik8s/api";
-import { MAX_NODE_SCORE, type NodeInfo, type Plugin, success } from "../framework/types.js";
+import { MAX_NODE_SCORE, type Plugin, type Snapshot, success } from "../framework/types.js";
 
 /**
  * ImageLocality prefers nodes that already have the pod's images, by their size, so pulls are
@@ -7,7 +7,8 @@ import { MAX_NODE_SCORE, type NodeInfo, type Plugin, success } from "../framewor
  * says nothing about this one); the sum is clamped to 23 MiB..1000 MiB per container and scaled.
  *
  * As kube-scheduler, the per-image work happens once per pod in PreScore (the pod's images,
- * normalized, each with its spread-scaled size); Score then only looks the images up on the node.
+ * normalized, each with its spread-scaled size, from the snapshot's table of the cluster's
+ * images); Score then only looks the images up on the node.
  */
 export const IMAGE_LOCALITY = "ImageLocality";
 const PRE_SCORE_KEY = "PreScoreImageLocality";
@@ -33,27 +34,16 @@ interface PreScoreState {
 const podImages = (pod: Pod): string[] =>
   [...(pod.spec.initContainers ?? []), ...pod.spec.containers].flatMap((c) => (c.image ? [c.image] : []));
 
-/** The size the first node listing the image reports (what a cluster-wide image table would hold). */
-function imageSize(info: NodeInfo, name: string): number {
-  for (const img of info.node.status?.images ?? []) if (img.names?.includes(name)) return img.sizeBytes ?? 0;
-  return 0;
-}
-
-function preScoreState(pod: Pod, all: readonly NodeInfo[]): PreScoreState {
+function preScoreState(pod: Pod, snapshot: Snapshot): PreScoreState {
+  const totalNodes = snapshot.nodes().length;
   const containers = (pod.spec.initContainers ?? []).length + pod.spec.containers.length;
   const s: PreScoreState = { names: [], scaled: [], max: MAX_CONTAINER_THRESHOLD * containers };
   for (const image of podImages(pod)) {
     const name = normalizedImageName(image);
-    let size = 0;
-    let numNodes = 0;
-    for (const info of all) {
-      if (!info.images.has(name)) continue;
-      if (numNodes === 0) size = imageSize(info, name);
-      numNodes++;
-    }
-    if (numNodes === 0) continue;
+    const state = snapshot.imageState(name);
+    if (!state) continue;
     s.names.push(name);
-    s.scaled.push(Math.trunc(size * (numNodes / all.length)));
+    s.scaled.push(Math.trunc(state.size * (state.numNodes / totalNodes)));
   }
   return s;
 }
@@ -62,8 +52,7 @@ export function imageLocality(): Plugin {
   return {
     name: IMAGE_LOCALITY,
     preScore(state, pod, _nodes, snapshot) {
-      const all = snapshot.nodes();
-      state.set(PRE_SCORE_KEY, all.length === 0 ? undefined : preScoreState(pod, all));
+      state.set(PRE_SCORE_KEY, snapshot.nodes().length === 0 ? undefined : preScoreState(pod, snapshot));
       return success();
     },
     score(state, _pod, node) {
