@@ -72,16 +72,10 @@ export class EventRecorder {
       this.log.warn({ object: what, reason }, "too many events waiting to be written; dropping this one");
       return;
     }
-    const key = JSON.stringify([
-      obj.apiVersion,
-      obj.kind,
-      meta.namespace,
-      meta.name,
-      meta.uid,
-      type,
-      reason,
-      message,
-    ]);
+    // NUL cannot occur in any of these fields, so joined with it they make an unambiguous key.
+    const key = [obj.apiVersion, obj.kind, meta.namespace, meta.name, meta.uid, type, reason, message].join(
+      "\0",
+    );
     const now = rfc3339(this.clock.now());
     let entry = this.recorded.get(key);
     if (entry) this.recorded.delete(key); // re-inserted below: most recently used last

@@ -1,9 +1,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isConflict, isNotFound, type KindInfo, kindForApiVersion, type Lease } from "@minik8s/api";
+import {
+  type Event,
+  isConflict,
+  isNotFound,
+  type KindInfo,
+  kindForApiVersion,
+  type Lease,
+} from "@minik8s/api";
 import { type ApiServer, startApiServer } from "@minik8s/apiserver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventRecorder } from "../src/event-recorder.js";
 import { Informer } from "../src/informer.js";
 import type { KubeObject } from "../src/kube-object.js";
 import { LeaderElector } from "../src/leader-election.js";
@@ -13,6 +21,7 @@ import { until } from "./until.js";
 
 const CONFIGMAPS = kindForApiVersion("v1", "ConfigMap") as KindInfo;
 const LEASES = kindForApiVersion("coordination.k8s.io/v1", "Lease") as KindInfo;
+const EVENTS = kindForApiVersion("v1", "Event") as KindInfo;
 
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 
@@ -124,5 +133,30 @@ describe("client against the real apiserver", () => {
       await a.stop();
     }
     expect((await client.get<Lease>(LEASES, "default", "it-lock")).spec?.holderIdentity).toBeFalsy();
+  });
+
+  it("records events, counting a repeat on the same Event instead of creating another", async () => {
+    const recorder = new EventRecorder({ client, component: "it-controller", host: "it-host" });
+    const subject = await client.create(configMap("evented"));
+    recorder.event(subject, "Warning", "Broken", "the same message");
+    recorder.event(subject, "Warning", "Broken", "the same message");
+    recorder.event(subject, "Normal", "Fixed", "another message");
+    await recorder.flush();
+    const events = (
+      await client.list<Event>(EVENTS, {
+        namespace: "default",
+        fieldSelector: "involvedObject.name=evented",
+      })
+    ).items;
+    const byReason = Object.fromEntries(events.map((e) => [e.reason, e]));
+    expect(events).toHaveLength(2);
+    expect(byReason.Broken).toMatchObject({
+      type: "Warning",
+      count: 2,
+      message: "the same message",
+      involvedObject: { kind: "ConfigMap", name: "evented", uid: subject.metadata?.uid },
+      source: { component: "it-controller", host: "it-host" },
+    });
+    expect(byReason.Fixed).toMatchObject({ type: "Normal", count: 1 });
   });
 });

@@ -81,6 +81,7 @@ export interface ScoreOptions {
 export interface ScheduleResult extends FeasibleResult {
   /** The chosen node, absent when none fits. */
   node?: string;
+  /** Every feasible node's score, with `{ breakdown: true }` only (explanations); else empty. */
   scores: NodeScore[];
   /** The FailedScheduling message when no node fits. */
   message?: string;
@@ -138,6 +139,7 @@ export class Framework {
   private nextStartNodeIndex = 0;
   /** Scratch space of scoreNodes, kept between cycles. */
   private readonly rawScores: number[] = [];
+  private readonly totals: number[] = [];
   private readonly normalizeList: NodeScoreList = [];
 
   constructor(
@@ -347,11 +349,39 @@ export class Framework {
     opts: ScoreOptions = {},
   ): NodeScore[] {
     const n = feasible.length;
+    const weighted: number[][] | undefined = opts.breakdown ? [] : undefined;
+    const totals = this.scoreTotals(pod, feasible, snapshot, state, weighted);
+    const scorers = state.get(ACTIVE_SCORERS) as ScorePlugin[];
+    const result: NodeScore[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      result[i] = { node: feasible[i]!.node.metadata.name ?? "", total: totals[i]! };
+      if (!weighted) continue;
+      const perPlugin: Record<string, number> = {};
+      for (let j = 0; j < scorers.length; j++) perPlugin[scorers[j]!.plugin.name] = weighted[j]![i]!;
+      result[i]!.perPlugin = perPlugin;
+    }
+    return result;
+  }
+
+  /**
+   * PreScore, then each feasible node's weighted total, in `feasible`'s order. The array is reused
+   * by the next cycle: a scheduling cycle reads it before it ends. With `weighted`, each plugin's
+   * weighted scores are pushed onto it, for explanations.
+   */
+  private scoreTotals(
+    pod: Pod,
+    feasible: NodeInfo[],
+    snapshot: Snapshot,
+    state: CycleState,
+    weighted?: number[][],
+  ): number[] {
+    const n = feasible.length;
     const pre = this.runPreScore(state, pod, feasible, snapshot);
     if (pre.code !== "Success") throw new Error(`PreScore ${pre.plugin}: ${statusMessage(pre)}`);
     const scorers = state.get(ACTIVE_SCORERS) as ScorePlugin[];
-    const totals: number[] = new Array(n).fill(0);
-    const weighted: number[][] | undefined = opts.breakdown ? [] : undefined;
+    const totals = this.totals;
+    totals.length = n;
+    totals.fill(0);
     const raw = this.rawScores;
     raw.length = n;
     // kube-scheduler's NodeScoreList, for the plugins that normalize: refilled for each of them.
@@ -371,15 +401,7 @@ export class Framework {
       }
       weighted?.push(raw.slice(0, n));
     }
-    const result: NodeScore[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      result[i] = { node: feasible[i]!.node.metadata.name ?? "", total: totals[i]! };
-      if (!weighted) continue;
-      const perPlugin: Record<string, number> = {};
-      for (let j = 0; j < scorers.length; j++) perPlugin[scorers[j]!.plugin.name] = weighted[j]![i]!;
-      result[i]!.perPlugin = perPlugin;
-    }
-    return result;
+    return totals;
   }
 
   /** The reused NodeScoreList, one entry per feasible node, named. */
@@ -397,18 +419,26 @@ export class Framework {
 
   /** The highest total; among equals each is equally likely (Kubernetes' reservoir sampling). */
   selectHost(scores: readonly NodeScore[]): string | undefined {
-    let best: NodeScore | undefined;
+    const i = this.bestIndex(scores.length, (j) => scores[j]!.total);
+    return i < 0 ? undefined : scores[i]!.node;
+  }
+
+  private bestIndex(n: number, total: (i: number) => number): number {
+    let best = -1;
+    let bestTotal = 0;
     let ties = 0;
-    for (const s of scores) {
-      if (!best || s.total > best.total) {
-        best = s;
+    for (let i = 0; i < n; i++) {
+      const t = total(i);
+      if (best < 0 || t > bestTotal) {
+        best = i;
+        bestTotal = t;
         ties = 1;
-      } else if (s.total === best.total) {
+      } else if (t === bestTotal) {
         ties++;
-        if (Math.floor(this.random() * ties) === 0) best = s;
+        if (Math.floor(this.random() * ties) === 0) best = i;
       }
     }
-    return best?.node;
+    return best;
   }
 
   runReserve(state: CycleState, pod: Pod, nodeName: string): Status {
@@ -466,8 +496,14 @@ export class Framework {
     if (found.feasible.length === 1) {
       return { ...found, scores: [], node: found.feasible[0]!.node.metadata.name ?? "" };
     }
-    const scores = this.scoreNodes(pod, found.feasible, snapshot, found.state, opts);
-    return { ...found, scores, node: this.selectHost(scores) };
+    if (opts.breakdown) {
+      const scores = this.scoreNodes(pod, found.feasible, snapshot, found.state, opts);
+      return { ...found, scores, node: this.selectHost(scores) };
+    }
+    // The usual cycle: only the winner matters, so no NodeScore is made for each node.
+    const totals = this.scoreTotals(pod, found.feasible, snapshot, found.state);
+    const best = this.bestIndex(totals.length, (i) => totals[i]!);
+    return { ...found, scores: [], node: found.feasible[best]!.node.metadata.name ?? "" };
   }
 }
 
