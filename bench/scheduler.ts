@@ -405,8 +405,8 @@ reads 150 ms or more instead of about 120, and then every figure here is about a
 | CPU per pod: apiserver / scheduler / clients | ${ms(cpu.apiserver)} / ${ms(cpu.scheduler)} / ${ms(cpu.client)} | |
 
 CPU per pod is each process's user + system time over the burst, from \`/proc\`, divided by the
-pods: it moves much less than pods/s when neighbours load the machine, so it is the figure to
-compare between versions; pods/s is what a user sees.
+pods. The three processes keep both cores busy, so pods/s follows their sum; it too grows in a
+slow spell. To compare two versions, run them in turns on the same machine.
 
 GPU fragmentation: ${GPU_NODES} nodes × ${GPUS_PER_NODE} GPUs; pods asking for 1, 2, 4 or 8 GPUs (4 : 3 : 2 : 1, seeded)
 are placed one by one until the first 8-GPU pod finds no node; the share of all GPUs in use at that
