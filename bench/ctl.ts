@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiServerProcess } from "./lib/apiserver-process.js";
+import { nodeStartMs } from "./lib/machine-speed.js";
 import { median, report } from "./lib/report.js";
 
 const PODS = 100;
@@ -31,13 +32,13 @@ async function createPods(api: ApiServerProcess): Promise<void> {
   );
 }
 
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv, rows = PODS): number {
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv): number {
   const t0 = performance.now();
   const result = spawnSync(command, args, { env, encoding: "utf8" });
   const ms = performance.now() - t0;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
-  const printed = result.stdout.trim() === "" ? 0 : result.stdout.trim().split("\n").length - 1;
-  if (printed !== rows) throw new Error(`${command} printed ${printed} rows, want ${rows}`);
+  const rows = result.stdout.trim().split("\n").length - 1;
+  if (rows !== PODS) throw new Error(`${command} printed ${rows} pods, want ${PODS}`);
   return ms;
 }
 
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       mkctl.push(timeCommand(process.execPath, [MKCTL, "get", "pods"], env));
       kubectl.push(timeCommand("kubectl", ["get", "pods"], env));
       uncached.push(timeUncached(dir, env));
-      bareNode.push(timeCommand(process.execPath, ["-e", "0"], env, 0));
+      bareNode.push(nodeStartMs(1));
     }
     const m = median(mkctl);
     const k = median(kubectl);

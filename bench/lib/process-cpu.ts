@@ -5,8 +5,7 @@ const USER_HZ = 100;
 
 /**
  * CPU seconds (user + system) a process has used so far, from /proc/PID/stat; undefined where
- * there is no /proc. Wall-clock throughput on a shared machine moves with the neighbours' load;
- * the CPU a process spent per unit of work moves much less, so benchmarks print both.
+ * there is no /proc. Per unit of work, it says which process of several the time went to.
  */
 export function processCpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;

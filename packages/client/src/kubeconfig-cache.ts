@@ -17,9 +17,11 @@ interface Entry {
   document: unknown;
 }
 
+const folder = (cacheDir: string): string => join(cacheDir, "minik8s", "kubeconfig");
+
 /** One entry per kubeconfig path: the path, made into a file name. */
 function entryPath(cacheDir: string, path: string): string {
-  return join(cacheDir, "minik8s", "kubeconfig", `${resolve(path).replace(/[^A-Za-z0-9._-]/g, "_")}.json`);
+  return join(folder(cacheDir), `${resolve(path).replace(/[^A-Za-z0-9._-]/g, "_")}.json`);
 }
 
 /** The parsed document of `text`, if the cache holds this very text for `path`. */
@@ -41,7 +43,7 @@ export function cacheDocument(cacheDir: string, path: string, text: string, docu
   const file = entryPath(cacheDir, path);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(join(cacheDir, "minik8s", "kubeconfig"), { recursive: true, mode: 0o700 });
+    mkdirSync(folder(cacheDir), { recursive: true, mode: 0o700 });
     writeFileSync(tmp, JSON.stringify({ text, document } satisfies Entry), { mode: 0o600 });
     renameSync(tmp, file); // whole or not at all, should two commands write at once
   } catch {

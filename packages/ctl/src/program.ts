@@ -1,5 +1,5 @@
 import { MINIK8S_VERSION } from "@minik8s/api/version";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { registerApiResources } from "./commands/api-resources.js";
 import { registerApply } from "./commands/apply.js";
 import { registerCompletion } from "./commands/completion.js";
@@ -55,19 +55,28 @@ const COMMANDS: readonly (readonly [names: readonly string[], register: (program
   [[], registerCompletion],
 ];
 
+/** kubectl's global flags, as mkctl has them: flags, description and default value. */
+const GLOBAL_OPTIONS: readonly (readonly [flags: string, description: string, defaultValue?: string])[] = [
+  ["--kubeconfig <file>", "Path to the kubeconfig file to use for CLI requests"],
+  ["--context <name>", "The name of the kubeconfig context to use"],
+  ["--cluster <name>", "The name of the kubeconfig cluster to use"],
+  ["--user <name>", "The name of the kubeconfig user to use"],
+  ["--token <token>", "Bearer token for authentication to the API server"],
+  ["-s, --server <address>", "The address and port of the Kubernetes API server"],
+  ["-n, --namespace <namespace>", "If present, the namespace scope for this CLI request"],
+  [
+    "--request-timeout <duration>",
+    "The length of time to wait before giving up on a single server request (e.g. 1s, 2m, 3h); 0 means no timeout",
+    "0",
+  ],
+];
+
 /** Global flags that take a value in the next argument (unless written `--flag=value` or `-nvalue`). */
-const GLOBAL_FLAGS_WITH_VALUE = new Set([
-  "--kubeconfig",
-  "--context",
-  "--cluster",
-  "--user",
-  "--token",
-  "-s",
-  "--server",
-  "-n",
-  "--namespace",
-  "--request-timeout",
-]);
+const GLOBAL_FLAGS_WITH_VALUE = new Set(
+  GLOBAL_OPTIONS.filter(([flags]) => flags.includes("<")).flatMap(([flags]) =>
+    flags.split(/[ ,]+/).filter((word) => word.startsWith("-")),
+  ),
+);
 
 /**
  * The command word of `argv`: its first argument that is neither a global flag nor a flag's
@@ -94,22 +103,11 @@ export function buildProgram(deps: Deps = { io: processIo() }, argv?: readonly s
   const program = new Command("mkctl")
     .description("mkctl controls a minik8s cluster, the way kubectl controls Kubernetes.")
     .version(MINIK8S_VERSION, "--version", "print the mkctl version")
-    .option("--kubeconfig <file>", "Path to the kubeconfig file to use for CLI requests")
-    .option("--context <name>", "The name of the kubeconfig context to use")
-    .option("--cluster <name>", "The name of the kubeconfig cluster to use")
-    .option("--user <name>", "The name of the kubeconfig user to use")
-    .option("--token <token>", "Bearer token for authentication to the API server")
-    .option("-s, --server <address>", "The address and port of the Kubernetes API server")
-    .option("-n, --namespace <namespace>", "If present, the namespace scope for this CLI request")
-    .addOption(
-      new Option(
-        "--request-timeout <duration>",
-        "The length of time to wait before giving up on a single server request (e.g. 1s, 2m, 3h); 0 means no timeout",
-      ).default("0"),
-    )
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
+  for (const [flags, description, defaultValue] of GLOBAL_OPTIONS)
+    program.option(flags, description, defaultValue);
   attachDeps(program, deps);
   const word = argv && commandWord(argv);
   const only = word === undefined ? undefined : COMMANDS.find(([names]) => names.includes(word));

@@ -1,5 +1,5 @@
 import jsonPatch, { type Operation } from "fast-json-patch";
-import { cloneJson, isJsonObject, type JsonValue } from "./json-value.js";
+import { deepCopy, isJsonObject, type JsonValue } from "./json-value.js";
 import { PatchError, type PatchResult, patched, patchFailed } from "./patch-error.js";
 
 export type JsonPatchOperation = Operation;
@@ -33,8 +33,8 @@ export function applyJsonPatch(target: JsonValue, operations: unknown): PatchRes
     return patchFailed(new PatchError("", "a JSON patch must be a list of operations"));
   }
   // Cloning both keeps the input untouched and the `value`s of operations unshared with the result.
-  const ops = cloneJson(operations as JsonValue[]) as unknown as Operation[];
-  let document = cloneJson(target);
+  const ops = deepCopy(operations as JsonValue[]) as unknown as Operation[];
+  let document = deepCopy(target);
   // One operation at a time: fast-json-patch does not always report which operation failed.
   for (const [index, operation] of ops.entries()) {
     try {

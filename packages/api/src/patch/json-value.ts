@@ -21,11 +21,5 @@ export function put(target: JsonObject, key: string, value: JsonValue): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-import { deepCopy } from "../deep-copy.js";
-
+export { deepCopy } from "../deep-copy.js";
 export { deepEqual } from "../deep-equal.js";
-
-/** A deep copy, so that a result never shares structure with the inputs it was built from. */
-export function cloneJson<T extends JsonValue>(value: T): T {
-  return deepCopy(value);
-}

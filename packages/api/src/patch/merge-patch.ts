@@ -1,5 +1,5 @@
 import {
-  cloneJson,
+  deepCopy,
   deepEqual,
   isJsonObject,
   type JsonObject,
@@ -10,8 +10,8 @@ import {
 
 /** RFC 7386: objects merge key by key, `null` removes a key, anything else (lists too) replaces. */
 export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
-  if (!isJsonObject(patch)) return cloneJson(patch);
-  const result: JsonObject = isJsonObject(target) ? cloneJson(target) : {};
+  if (!isJsonObject(patch)) return deepCopy(patch);
+  const result: JsonObject = isJsonObject(target) ? deepCopy(target) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else put(result, key, applyMergePatch(own(result, key), value));
@@ -24,7 +24,7 @@ export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue)
  * from a deletion: RFC 7386 has no way to set a value to null.
  */
 export function createMergePatch(original: JsonValue | undefined, modified: JsonValue): JsonValue {
-  if (!isJsonObject(original) || !isJsonObject(modified)) return cloneJson(modified);
+  if (!isJsonObject(original) || !isJsonObject(modified)) return deepCopy(modified);
   const patch: JsonObject = {};
   for (const key of Object.keys(original)) {
     if (!Object.hasOwn(modified, key)) put(patch, key, null);
@@ -32,12 +32,12 @@ export function createMergePatch(original: JsonValue | undefined, modified: Json
   for (const [key, value] of Object.entries(modified)) {
     const before = own(original, key);
     if (before === undefined) {
-      put(patch, key, cloneJson(value));
+      put(patch, key, deepCopy(value));
     } else if (isJsonObject(before) && isJsonObject(value)) {
       const nested = createMergePatch(before, value);
       if (isJsonObject(nested) && Object.keys(nested).length > 0) put(patch, key, nested);
     } else if (!deepEqual(before, value)) {
-      put(patch, key, cloneJson(value));
+      put(patch, key, deepCopy(value));
     }
   }
   return patch;

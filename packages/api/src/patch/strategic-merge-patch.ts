@@ -1,5 +1,5 @@
 import { orderMergedList } from "./element-order.js";
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue, own, put } from "./json-value.js";
+import { deepCopy, isJsonObject, type JsonObject, type JsonValue, own, put } from "./json-value.js";
 import { catchPatchError, PatchError, type PatchResult, patchFailed } from "./patch-error.js";
 import { elementMeta, fieldMeta, type PatchMeta } from "./patch-meta.js";
 
@@ -37,8 +37,8 @@ export function applyStrategicMergePatch(
     return patchFailed(new PatchError("", "a strategic merge patch must be a JSON object"));
   }
   // Work on private copies: the functions below update them in place.
-  const target = isJsonObject(original) ? cloneJson(original) : {};
-  const body = cloneJson(patch);
+  const target = isJsonObject(original) ? deepCopy(original) : {};
+  const body = deepCopy(patch);
   // `$patch: delete` at the root leaves an empty object, as in Kubernetes.
   return catchPatchError(() => mergeMap(target, body, meta, "") ?? {});
 }

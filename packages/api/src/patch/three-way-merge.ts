@@ -1,5 +1,5 @@
 import {
-  cloneJson,
+  deepCopy,
   deepEqual,
   isJsonObject,
   type JsonObject,
@@ -62,7 +62,7 @@ function diffMap(
     if (wanted === null) {
       if (!isAbsent(live)) put(patch, key, null);
     } else if (isAbsent(live)) {
-      put(patch, key, cloneJson(wanted));
+      put(patch, key, deepCopy(wanted));
     } else if (isJsonObject(wanted) && isJsonObject(live)) {
       const last = own(original, key);
       const nested = diffMap(isJsonObject(last) ? last : undefined, wanted, live, child, here);
@@ -73,7 +73,7 @@ function diffMap(
       if (child.mergeKey === undefined) diffPrimitiveList(patch, key, lastList, wanted, live, here);
       else diffKeyedList(patch, key, lastList, wanted, live, child, here);
     } else if (!deepEqual(wanted, live)) {
-      put(patch, key, cloneJson(wanted));
+      put(patch, key, deepCopy(wanted));
     }
   }
   for (const key of Object.keys(original ?? {})) {
@@ -134,12 +134,12 @@ function diffKeyedList(
     const id = wantedIds[index] as string;
     const liveItem = live.get(id);
     if (liveItem === undefined) {
-      changes.push(cloneJson(wanted));
+      changes.push(deepCopy(wanted));
       return;
     }
     const nested = diffMap(last.get(id), wanted, liveItem, elementMeta(meta), `${path}[${index}]`);
     if (Object.keys(nested).length > 0) {
-      put(nested, mergeKey, cloneJson(wanted[mergeKey] as JsonValue));
+      put(nested, mergeKey, deepCopy(wanted[mergeKey] as JsonValue));
       changes.push(nested);
     }
   });
@@ -148,14 +148,14 @@ function diffKeyedList(
   const deletions: JsonValue[] = [];
   for (const [id, item] of last) {
     if (kept.has(id) || !live.has(id)) continue;
-    deletions.push({ [directive.patch]: "delete", [mergeKey]: cloneJson(item[mergeKey] as JsonValue) });
+    deletions.push({ [directive.patch]: "delete", [mergeKey]: deepCopy(item[mergeKey] as JsonValue) });
   }
 
   const changed = changes.length > 0 || deletions.length > 0;
   if (changed) put(patch, key, [...changes, ...deletions]);
   if (changed || !sameRelativeOrder(wantedIds, current.map(identity))) {
     const order = modified.map((item) => ({
-      [mergeKey]: cloneJson((item as JsonObject)[mergeKey] as JsonValue),
+      [mergeKey]: deepCopy((item as JsonObject)[mergeKey] as JsonValue),
     }));
     put(patch, directive.setElementOrder + key, order);
   }
@@ -197,9 +197,9 @@ function diffPrimitiveList(
     deletions.push(item);
   }
 
-  if (additions.length > 0) put(patch, key, cloneJson(additions));
-  if (deletions.length > 0) put(patch, directive.deleteFromPrimitiveList + key, cloneJson(deletions));
+  if (additions.length > 0) put(patch, key, deepCopy(additions));
+  if (deletions.length > 0) put(patch, directive.deleteFromPrimitiveList + key, deepCopy(deletions));
   if (additions.length > 0 || deletions.length > 0 || !sameRelativeOrder(wantedIds, liveIds)) {
-    put(patch, directive.setElementOrder + key, cloneJson(modified));
+    put(patch, directive.setElementOrder + key, deepCopy(modified));
   }
 }
