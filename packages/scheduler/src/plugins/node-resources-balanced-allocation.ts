@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { type Plugin, success } from "../framework/types.js";
 import { ResourceSpecSchema } from "./node-resources-fit.js";
-import { balanced, DEFAULT_RESOURCES, podRequestList, scoreResources } from "./resource-allocation.js";
+import {
+  balanced,
+  DEFAULT_RESOURCES,
+  type ScoredRequest,
+  scoredRequest,
+  scoreResources,
+} from "./resource-allocation.js";
 
 /**
  * NodeResourcesBalancedAllocation prefers nodes whose used fractions of the resources (cpu and
@@ -22,13 +28,13 @@ export function nodeResourcesBalancedAllocation(rawArgs: unknown = {}): Plugin {
   return {
     name: NODE_RESOURCES_BALANCED_ALLOCATION,
     preScore(state, pod) {
-      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, true, state));
+      state.set(PRE_SCORE_KEY, scoredRequest(pod, resources, true, state));
       return success();
     },
     score(state, pod, node) {
       const request =
-        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, true, state);
-      return scoreResources(node, resources, request, true, balanced);
+        (state.get(PRE_SCORE_KEY) as ScoredRequest | undefined) ?? scoredRequest(pod, resources, true, state);
+      return scoreResources(node, resources, request, balanced);
     },
   };
 }

@@ -5,9 +5,10 @@ import {
   DEFAULT_RESOURCES,
   leastAllocated,
   mostAllocated,
-  podRequestList,
   requestedToCapacityRatio,
+  type ScoredRequest,
   type Scorer,
+  scoredRequest,
   scoreResources,
 } from "./resource-allocation.js";
 
@@ -137,24 +138,34 @@ function fitState(request: Readonly<Record<string, bigint>>, ignored: Ignored): 
 
 /** Whether the pod fits, without building any message: the common case, per node. */
 function fits(s: FitState, node: NodeInfo): boolean {
-  if (node.pods.length >= (node.allocatable.pods ?? 0n)) return false;
-  const { allocatable, requested, numbers } = node;
+  const numbers = node.numbers;
+  if (!numbers) return fitsBig(s, node);
+  // A pod count is far below 2^53: the number is exact.
+  if (node.pods.length >= (numbers.allocatable.pods ?? 0)) return false;
   for (let i = 0; i < s.names.length; i++) {
     const name = s.names[i]!;
     const w = s.wantNumbers[i]!;
-    const u = numbers ? (numbers.requested[name] ?? 0) : Number(requested[name] ?? 0n);
+    const u = numbers.requested[name] ?? 0;
     if (u < EXACT && u > -EXACT && !Number.isNaN(w)) {
       // Exact: the sum is below 2^53, and rounding a larger allocatable keeps it larger.
-      const a = numbers ? (numbers.allocatable[name] ?? 0) : Number(allocatable[name] ?? 0n);
-      if (w + u > a) return false;
-      continue;
-    }
-    const used = requested[name];
-    const alloc = allocatable[name] ?? 0n;
-    const want = s.wants[i]!;
-    if ((used === undefined ? want : want + used) > alloc) return false;
+      if (w + u > (numbers.allocatable[name] ?? 0)) return false;
+    } else if (!fitsOne(s, i, node)) return false;
   }
   return true;
+}
+
+/** `fits` in bigints, for a NodeInfo built without numbers. */
+function fitsBig(s: FitState, node: NodeInfo): boolean {
+  if (BigInt(node.pods.length) >= (node.allocatable.pods ?? 0n)) return false;
+  for (let i = 0; i < s.names.length; i++) if (!fitsOne(s, i, node)) return false;
+  return true;
+}
+
+function fitsOne(s: FitState, i: number, node: NodeInfo): boolean {
+  const name = s.names[i]!;
+  const used = node.requested[name];
+  const want = s.wants[i]!;
+  return (used === undefined ? want : want + used) <= (node.allocatable[name] ?? 0n);
 }
 
 export function nodeResourcesFit(rawArgs: unknown = {}): Plugin {
@@ -185,13 +196,14 @@ export function nodeResourcesFit(rawArgs: unknown = {}): Plugin {
       return unschedulable(...insufficientResources(s.request, node, ignored));
     },
     preScore(state, pod) {
-      state.set(PRE_SCORE_KEY, podRequestList(pod, resources, false, state));
+      state.set(PRE_SCORE_KEY, scoredRequest(pod, resources, false, state));
       return success();
     },
     score(state, pod, node) {
       const request =
-        (state.get(PRE_SCORE_KEY) as bigint[] | undefined) ?? podRequestList(pod, resources, false, state);
-      return scoreResources(node, resources, request, false, scorer);
+        (state.get(PRE_SCORE_KEY) as ScoredRequest | undefined) ??
+        scoredRequest(pod, resources, false, state);
+      return scoreResources(node, resources, request, scorer);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Pod } from "@minik8s/api";
 import { cycleRequests } from "../framework/pod-requests.js";
-import { type CycleState, MAX_NODE_SCORE, type NodeInfo } from "../framework/types.js";
+import { type CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeNumbers } from "../framework/types.js";
 
 /**
  * The arithmetic kube-scheduler's resourceAllocationScorer shares between NodeResourcesFit's
@@ -39,17 +39,41 @@ const NATIVE = new Set(["cpu", "memory", "ephemeral-storage", "pods", "storage"]
 export const isScalarResource = (name: string): boolean => !NATIVE.has(name);
 
 /**
+ * The pod's side of a resource score, worked out once per cycle in PreScore so that Score, which
+ * runs for every feasible node, does no bigint work, set lookup or string compare of its own.
+ */
+export interface ScoredRequest {
+  /** The pod's request of each configured resource, in their order. */
+  wants: bigint[];
+  /** `wants` as numbers; `numeric` is false when one of them is out of the exact range. */
+  wantNumbers: number[];
+  numeric: boolean;
+  /** A scalar (extended) resource the pod does not ask for: not scored. */
+  skip: boolean[];
+  /** Compare against the node's requests with the non-zero defaults (cpu and memory, NodeResourcesFit). */
+  nonZero: boolean[];
+}
+
+/**
  * The pod's request of each resource. `useRequested` false (NodeResourcesFit) fills missing cpu and
  * memory requests with the non-zero defaults; BalancedAllocation uses the real requests.
  */
-export function podRequestList(
+export function scoredRequest(
   pod: Pod,
   resources: readonly ResourceSpec[],
   useRequested: boolean,
   state: CycleState = new Map(),
-): bigint[] {
+): ScoredRequest {
   const req = cycleRequests(state, pod, { nonZero: !useRequested });
-  return resources.map((r) => req[r.name] ?? 0n);
+  const wants = resources.map((r) => req[r.name] ?? 0n);
+  const wantNumbers = wants.map(Number);
+  return {
+    wants,
+    wantNumbers,
+    numeric: wantNumbers.every(inNumericRange),
+    skip: resources.map((r, i) => wants[i] === 0n && isScalarResource(r.name)),
+    nonZero: resources.map((r) => !useRequested && (r.name === "cpu" || r.name === "memory")),
+  };
 }
 
 // Score runs per node: the two lists handed to the scorer are reused instead of allocated each
@@ -61,10 +85,9 @@ const allocatableNumbers: number[] = [];
 
 /** The numeric path of scoreResources; undefined when a value is out of its exact range. */
 function scoreNumeric(
-  node: NodeInfo,
+  numbers: NodeNumbers,
   resources: readonly ResourceSpec[],
-  podRequest: readonly bigint[],
-  useRequested: boolean,
+  request: ScoredRequest,
   numeric: (requested: number[], allocatable: number[]) => number,
 ): number | undefined {
   const n = resources.length;
@@ -72,32 +95,19 @@ function scoreNumeric(
     requestedNumbers.length = n;
     allocatableNumbers.length = n;
   }
-  const nonZero = node.nonZeroRequested ?? node.requested;
-  const numbers = node.numbers;
   for (let i = 0; i < n; i++) {
     const resource = resources[i]!.name;
-    const want = podRequest[i] ?? 0n;
-    const alloc = node.allocatable[resource];
-    if (alloc === undefined || alloc === 0n || (want === 0n && isScalarResource(resource))) {
+    // An allocatable of 0 converts to exactly 0, so this is the bigint path's test.
+    const a = request.skip[i] ? 0 : (numbers.allocatable[resource] ?? 0);
+    if (a === 0) {
       allocatableNumbers[i] = 0;
       requestedNumbers[i] = 0;
       continue;
     }
-    const nonZeroUsed = (resource === "cpu" || resource === "memory") && !useRequested;
-    let a: number;
-    let u: number;
-    if (numbers) {
-      a = numbers.allocatable[resource] ?? 0;
-      u = (nonZeroUsed ? numbers.nonZeroRequested : numbers.requested)[resource] ?? 0;
-    } else {
-      const usedBig = nonZeroUsed ? nonZero[resource] : node.requested[resource];
-      a = Number(alloc);
-      u = usedBig === undefined ? 0 : Number(usedBig);
-    }
-    const w = Number(want);
-    if (!inNumericRange(a) || !inNumericRange(w) || !inNumericRange(u)) return undefined;
+    const u = (request.nonZero[i] ? numbers.nonZeroRequested : numbers.requested)[resource] ?? 0;
+    if (!inNumericRange(a) || !inNumericRange(u)) return undefined;
     allocatableNumbers[i] = a;
-    requestedNumbers[i] = u + w;
+    requestedNumbers[i] = u + request.wantNumbers[i]!;
   }
   return numeric(requestedNumbers, allocatableNumbers);
 }
@@ -105,12 +115,11 @@ function scoreNumeric(
 export function scoreResources(
   node: NodeInfo,
   resources: readonly ResourceSpec[],
-  podRequest: readonly bigint[],
-  useRequested: boolean,
+  request: ScoredRequest,
   scorer: Scorer,
 ): number {
-  if (scorer.numeric) {
-    const score = scoreNumeric(node, resources, podRequest, useRequested, scorer.numeric);
+  if (scorer.numeric && request.numeric && node.numbers) {
+    const score = scoreNumeric(node.numbers, resources, request, scorer.numeric);
     if (score !== undefined) return score;
   }
   const n = resources.length;
@@ -121,18 +130,15 @@ export function scoreResources(
   const nonZero = node.nonZeroRequested ?? node.requested;
   for (let i = 0; i < n; i++) {
     const resource = resources[i]!.name;
-    const want = podRequest[i] ?? 0n;
+    const want = request.wants[i]!;
     const alloc = node.allocatable[resource];
     // A pod that does not ask for an extended resource is not scored on it.
-    if (alloc === undefined || alloc === 0n || (want === 0n && isScalarResource(resource))) {
+    if (alloc === undefined || alloc === 0n || request.skip[i]) {
       allocatableScratch[i] = 0n;
       requestedScratch[i] = 0n;
       continue;
     }
-    const used =
-      (resource === "cpu" || resource === "memory") && !useRequested
-        ? nonZero[resource]
-        : node.requested[resource];
+    const used = request.nonZero[i] ? nonZero[resource] : node.requested[resource];
     allocatableScratch[i] = alloc;
     requestedScratch[i] = used === undefined ? want : used + want;
   }

@@ -1,4 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { NodeInfo } from "../../src/framework/types.js";
+import { nodeResourcesBalancedAllocation } from "../../src/plugins/node-resources-balanced-allocation.js";
 import { nodeResourcesFit } from "../../src/plugins/node-resources-fit.js";
 import { filterOf, info, node, pod, scoresOf } from "../framework/fixtures.js";
 
@@ -122,5 +125,53 @@ describe("NodeResourcesFit score", () => {
     expect(() =>
       nodeResourcesFit({ scoringStrategy: { resources: [{ name: "cpu", weight: 0 }] } }),
     ).toThrow();
+  });
+});
+
+describe("NodeResourcesFit: numbers and bigints agree", () => {
+  // Filter and Score read a node's figures as numbers where that is exact, else as bigints. A
+  // NodeInfo without `numbers` takes the bigint path only: both must give the same answers,
+  // including for quantities far beyond 2^53 (exabytes of memory, millions of GPUs).
+  const quantity = fc.oneof(
+    fc.constantFrom("0", "1", "100m", "128Mi", "4", "32", "8Ei", "9000000000000"),
+    fc.integer({ min: 0, max: 64 }).map(String),
+    fc.integer({ min: 0, max: 4_000 }).map((m) => `${m}m`),
+    fc.integer({ min: 1, max: 9 }).map((e) => `${e}Pi`),
+  );
+  const resources = fc.record({ cpu: quantity, memory: quantity, gpu: quantity }, { requiredKeys: [] });
+  const strategies = [
+    nodeResourcesFit(),
+    nodeResourcesFit({ scoringStrategy: { type: "MostAllocated" } }),
+    nodeResourcesFit({
+      scoringStrategy: {
+        type: "LeastAllocated",
+        resources: [
+          { name: "cpu", weight: 2 },
+          { name: "memory", weight: 1 },
+          { name: "nvidia.com/gpu", weight: 5 },
+        ],
+      },
+    }),
+  ];
+
+  it("filter and score, on random nodes and pods", () => {
+    fc.assert(
+      fc.property(resources, fc.array(resources, { maxLength: 3 }), resources, (alloc, running, wanted) => {
+        const withNumbers = info(
+          node("n", { cpu: alloc.cpu ?? "4", memory: alloc.memory ?? "8Gi", gpu: alloc.gpu }),
+          running.map((r, i) => pod(`r${i}`, r)),
+        );
+        const bigintsOnly: NodeInfo = { ...withNumbers, numbers: undefined };
+        const p = pod("p", wanted);
+        for (const plugin of strategies) {
+          expect(filterOf(plugin, p, bigintsOnly)).toEqual(filterOf(plugin, p, withNumbers));
+          expect(scoresOf(plugin, p, [bigintsOnly])).toEqual(scoresOf(plugin, p, [withNumbers]));
+        }
+        expect(scoresOf(nodeResourcesBalancedAllocation(), p, [bigintsOnly])).toEqual(
+          scoresOf(nodeResourcesBalancedAllocation(), p, [withNumbers]),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });
