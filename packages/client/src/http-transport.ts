@@ -102,9 +102,21 @@ export class HttpTransport {
   }
 }
 
-/** Reads a whole response body as text. */
-export async function readBody(body: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+/**
+ * Reads a whole response body as text. With listeners rather than `for await`: every request of a
+ * controller reads a body, and a stream's async iterator costs several promises per chunk.
+ */
+export function readBody(body: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on("data", (chunk: Buffer) => chunks.push(chunk));
+    body.once("end", () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")),
+    );
+    body.once("error", reject);
+    // A response cut short closes without "end" or "error": the same error `for await` gives.
+    body.once("close", () => {
+      if (!body.complete) reject(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    });
+  });
 }
