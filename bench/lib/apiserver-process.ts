@@ -85,29 +85,6 @@ export class ApiServerProcess {
     });
   }
 
-  /** POST a body that is already text and read back only the status (the cheapest request). */
-  post(path: string, body: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: "127.0.0.1",
-          port: this.port,
-          method: "POST",
-          path,
-          agent: this.agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode ?? 0));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-  }
-
   async stop(): Promise<void> {
     const exited = new Promise((r) => this.child.once("exit", r));
     this.child.kill("SIGTERM");
