@@ -44,10 +44,17 @@ export class HttpTransport {
   private readonly base: URL;
   private readonly agent: http.Agent;
   private readonly lib: typeof http | typeof https;
+  /** The parts of `server` every request repeats, worked out once. */
+  private readonly prefix: string;
+  private readonly hostname: string;
+  private readonly port: string | undefined;
 
   constructor(private readonly config: TransportConfig) {
     this.base = new URL(config.server);
-    this.server = this.base.origin + this.base.pathname.replace(/\/$/, "");
+    this.prefix = this.base.pathname.replace(/\/$/, "");
+    this.server = this.base.origin + this.prefix;
+    this.hostname = this.base.hostname.replace(/^\[|\]$/g, "");
+    this.port = this.base.port || undefined;
     if (this.base.protocol === "https:") {
       // Loaded here, not imported: TLS is costly to load and plain-http clients never need it.
       const https = process.getBuiltinModule("node:https");
@@ -69,7 +76,6 @@ export class HttpTransport {
   }
 
   send(req: HttpRequest): Promise<HttpResponse> {
-    const prefix = this.base.pathname.replace(/\/$/, "");
     const headers: Record<string, string> = { ...req.headers };
     if (this.config.token) headers.authorization = `Bearer ${this.config.token}`;
     headers["user-agent"] = this.config.userAgent ?? "minik8s-client";
@@ -78,10 +84,10 @@ export class HttpTransport {
       const outgoing = this.lib.request(
         {
           protocol: this.base.protocol,
-          hostname: this.base.hostname.replace(/^\[|\]$/g, ""),
-          port: this.base.port || undefined,
+          hostname: this.hostname,
+          port: this.port,
           method: req.method,
-          path: prefix + req.path,
+          path: this.prefix + req.path,
           headers,
           agent: this.agent,
           signal: req.signal,

@@ -16,7 +16,7 @@ import { supportedFields } from "../registry/field-sets.js";
 import { parseRevision, type ResourceStorage, type Selectors } from "../registry/resource-storage.js";
 import type { DeleteOptions } from "../registry/strategy.js";
 import { toTable } from "../tables/to-table.js";
-import { listJson } from "../watch/cached-json.js";
+import { jsonOf, listJson } from "../watch/cached-json.js";
 import type { ApiObject, EventSource, WatchEvent } from "../watch/watch-event.js";
 import type { WatchStreamOptions } from "../watch/watch-pump.js";
 import { includeObjectPolicy, wantsTable } from "./negotiation.js";
@@ -89,7 +89,9 @@ async function serve(
 
   const send = (code: number, obj: ApiObject, warnings: string[] = []) => {
     for (const w of warnings) reply.header("Warning", `299 - ${JSON.stringify(w)}`);
-    const body = !info.subresource && wantsTable(accept) ? asTable(kind, [obj], query) : obj;
+    // The object's cached JSON: a created or updated object is encoded once, for this answer and
+    // for every watch that sees it.
+    const body = !info.subresource && wantsTable(accept) ? asTable(kind, [obj], query) : jsonOf(obj);
     return reply.code(code).type("application/json").send(body);
   };
 
