@@ -3,8 +3,8 @@
  * GPU fragmentation figure.
  *
  * Throughput: the apiserver and the scheduler each run as their own process (`minik8s apiserver`,
- * `minik8s scheduler`); this process registers 1,000 nodes, then creates 10,000 pods with 100
- * concurrent clients and follows a watch on them. Pods/s runs from the first create to the last
+ * `minik8s scheduler`); this process registers 1,000 nodes, has 1,000 pods scheduled unmeasured, then
+ * creates 10,000 pods with 100 concurrent clients and follows a watch on them. Pods/s runs from the first create to the last
  * binding seen; a pod's latency runs from its create being acknowledged to its binding being seen
  * through the watch (so it includes the time it waited in the queue behind the burst).
  *
@@ -433,14 +433,16 @@ async function main(): Promise<void> {
 ## scheduler (\`npm run bench:scheduler\`)
 
 Throughput, as scheduler_perf's SchedulingBasic: the apiserver and \`minik8s scheduler\` each in their
-own process, ${NODES} nodes registered through the API, then ${PODS.toLocaleString("en")} pods (100m cpu, 128Mi) created
-by ${CLIENTS} concurrent clients from a third process; all three share this machine's cores. Pods/s runs
-from the first create to the last binding seen through a watch; latency from a pod's create being
-acknowledged to its binding being seen, so it includes the wait in the queue behind the burst.
-${RUNS} bursts, each against a fresh apiserver and scheduler: the table shows the one with the median
-pods/s (all of them: ${all}). Before each burst, \`node -e 0\` was timed as a gauge of the machine's
-speed at that moment: median ${nodeStart.toFixed(0)} ms here. This shared machine has slow spells in which it
-reads 150 ms or more instead of about 120, and then every figure here is about a fifth worse.
+own process, ${NODES} nodes registered through the API, ${INIT_PODS.toLocaleString("en")} pods scheduled first and not measured
+(scheduler_perf's initPods: both processes then run compiled code, as in a cluster that has been up a
+while), then ${PODS.toLocaleString("en")} pods (100m cpu, 128Mi) created by ${CLIENTS} concurrent clients from a third process;
+all three share this machine's cores. Pods/s runs from the first create to the last binding seen
+through a watch; latency from a pod's create being acknowledged to its binding being seen, so it
+includes the wait in the queue behind the burst. ${RUNS} bursts, each against a fresh apiserver and
+scheduler: the table shows the one with the median pods/s (all of them: ${all}). Before each burst,
+\`node -e 0\` was timed as a gauge of the machine's speed at that moment: median ${nodeStart.toFixed(0)} ms here.
+This shared machine has slow spells in which the same code takes a fifth to a third more CPU per
+pod; the gauge reads 150 ms or more in some of them instead of about 120, not in all.
 
 | figure | result | goal |
 | --- | --- | --- |
