@@ -3,10 +3,11 @@
  * GPU fragmentation figure.
  *
  * Throughput: the apiserver and the scheduler each run as their own process (`minik8s apiserver`,
- * `minik8s scheduler`); this process registers 1,000 nodes, has 1,000 pods scheduled unmeasured, then
- * creates 10,000 pods with 100 concurrent clients and follows a watch on them. Pods/s runs from the first create to the last
- * binding seen; a pod's latency runs from its create being acknowledged to its binding being seen
- * through the watch (so it includes the time it waited in the queue behind the burst).
+ * `minik8s scheduler`); this process registers 1,000 nodes, has 1,000 pods scheduled unmeasured
+ * (scheduler_perf's initPods), then creates 10,000 pods with 100 concurrent clients and follows a
+ * watch on them. Pods/s runs from the first create to the last binding seen; a pod's latency runs
+ * from its create being acknowledged to its binding being seen through the watch (so it includes
+ * the time it waited in the queue behind the burst).
  *
  * Fragmentation: 100 nodes × 8 GPUs; a seeded random mix of 1-, 2-, 4- and 8-GPU pods placed one at
  * a time until the first 8-GPU pod finds no node; the share of GPUs in use at that moment, for the
@@ -57,11 +58,6 @@ const NAMESPACE = "bench-scheduler";
 
 /** The apiserver under test; every request of this benchmark goes to it. */
 let api: ApiServerProcess;
-/**
- * One keep-alive connection per client for the pod creates: the raw client of bench:apiserver,
- * which costs this process (sharing the cores with what it measures) less than Node's.
- */
-let connections: RawHttpConnection[] = [];
 
 function request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   return api.request(method, path, body);
@@ -234,6 +230,9 @@ async function createAndBind(
   const allBound = new Promise<void>((resolve) => {
     stopWatch = watchBindings(list.metadata.resourceVersion, prefix, count, boundAt, resolve);
   });
+  // One keep-alive connection per client, with the raw client of bench:apiserver: it costs this
+  // process, which shares the cores with what it measures, less than Node's http client.
+  const connections = Array.from({ length: CLIENTS }, () => new RawHttpConnection("127.0.0.1", PORT));
   try {
     const started = performance.now();
     await parallel(count, async (i, worker) => {
@@ -256,6 +255,7 @@ async function createAndBind(
     await Promise.race([allBound, timeout]).finally(() => clearTimeout(timer));
     return { started, createdAt, boundAt };
   } finally {
+    for (const c of connections) c.close();
     stopWatch();
   }
 }
@@ -282,7 +282,6 @@ function cpuNow(scheduler: ChildProcess): { apiserver?: number; scheduler?: numb
 async function throughput(): Promise<Throughput> {
   const dataDir = mkdtempSync(join(tmpdir(), "minik8s-bench-scheduler-"));
   api = await ApiServerProcess.start({ port: PORT, dataDir, maxSockets: CLIENTS + 8 });
-  connections = Array.from({ length: CLIENTS }, () => new RawHttpConnection("127.0.0.1", PORT));
   let scheduler: ChildProcess | undefined;
   try {
     console.log(`registering ${NODES} nodes ...`);
@@ -327,7 +326,6 @@ async function throughput(): Promise<Throughput> {
       scheduler.kill("SIGTERM");
       await new Promise((r) => scheduler!.once("exit", r));
     }
-    for (const c of connections) c.close();
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
