@@ -10,9 +10,11 @@ interface Memo {
 /**
  * An object's JSON, computed once per object. The objects the apiserver hands out are shared and
  * never changed (../registry/versioned.ts), so a LIST of 10,000 pods serializes only the pods that
- * changed since the last one, and an event watched by a hundred clients is serialized once, not
- * a hundred times. Kubernetes' watch cache does the same for watch events with its cachingObject.
- * The price is memory: an object that was listed or watched keeps its JSON while it is current.
+ * changed since the last one, an event watched by a hundred clients is serialized once, not a
+ * hundred times, and the answer to the create or update that wrote an object shares its JSON with
+ * the watches. Kubernetes' watch cache does the same for watch events with its cachingObject.
+ * The price is memory: an object that was read, written, listed or watched keeps its JSON while it
+ * is current.
  */
 export function jsonOf(object: ApiObject): string {
   const memo = object as Memo;
